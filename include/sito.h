@@ -1,0 +1,524 @@
+/*
+ * sito.h — the public API of libsito: web crawls in, clean text corpora out.
+ *
+ * This header is the manual.  Every function says what it returns and what
+ * it does on error.  The library never prints and never exits: functions
+ * return a status (or NULL) and the caller decides.  There is no global
+ * mutable state: everything lives in objects a thread owns, so two
+ * pipelines can run in one process.
+ *
+ * The flow (see docs/design.md): source -> reader -> decode -> extract ->
+ * annotate -> decide -> dedup -> writer.  One document record (sito_doc)
+ * travels the whole way; its memory comes from an arena that is reset after
+ * the writer is done with it.
+ */
+#ifndef SITO_H
+#define SITO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SITO_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ status */
+
+/* Result of every fallible call.  SITO_OK is 0; all errors are negative. */
+typedef enum sito_status {
+    SITO_OK = 0,
+    SITO_EOF = 1,          /* no more items (not an error) */
+    SITO_ERR_NOMEM = -1,   /* an allocation failed */
+    SITO_ERR_IO = -2,      /* read/write/open failed: see errno */
+    SITO_ERR_FORMAT = -3,  /* the input is not in the expected format */
+    SITO_ERR_ARG = -4,     /* a bad argument or configuration value */
+    SITO_ERR_LIMIT = -5,   /* a configured size limit was exceeded */
+} sito_status;
+
+/* A short English description of a status ("out of memory", ...). */
+const char *sito_status_str(int status);
+
+/* ------------------------------------------------------------- string view */
+
+/* A view of bytes owned by someone else (an arena, a reader's buffer).
+ * Not NUL-terminated unless stated. */
+typedef struct sito_str {
+    const char *ptr;
+    size_t len;
+} sito_str;
+
+/* ------------------------------------------------------------------- arena */
+
+/* A bump allocator.  Allocation is a pointer increment; everything is
+ * released at once by sito_arena_reset (keeps the first block for reuse)
+ * or sito_arena_free.  Not thread-safe: one arena per thread. */
+typedef struct sito_arena sito_arena;
+
+/* A new arena whose blocks are at least block_size bytes (0: 1 MiB).
+ * NULL when out of memory. */
+sito_arena *sito_arena_new(size_t block_size);
+
+/* n bytes aligned to 16, or NULL when out of memory.  Requests larger than
+ * the block size get a block of their own. */
+void *sito_arena_alloc(sito_arena *a, size_t n);
+
+/* A copy of n bytes plus a terminating NUL, or NULL when out of memory. */
+char *sito_arena_memdup(sito_arena *a, const void *p, size_t n);
+
+/* Releases every allocation; keeps one block so the next document does not
+ * call malloc again. */
+void sito_arena_reset(sito_arena *a);
+
+/* Bytes handed out since the last reset (for the per-document memory
+ * bound). */
+size_t sito_arena_used(const sito_arena *a);
+
+void sito_arena_free(sito_arena *a);
+
+/* ------------------------------------------------------- growable buffer */
+
+/* A heap byte buffer for output that grows (JSON lines, decoded bodies). */
+typedef struct sito_buf {
+    char *ptr;
+    size_t len, cap;
+} sito_buf;
+
+/* Makes room for n more bytes.  SITO_OK or SITO_ERR_NOMEM. */
+int sito_buf_reserve(sito_buf *b, size_t n);
+/* Appends n bytes.  SITO_OK or SITO_ERR_NOMEM (b unchanged). */
+int sito_buf_append(sito_buf *b, const void *p, size_t n);
+void sito_buf_free(sito_buf *b);
+
+/* ----------------------------------------------------------------- signals */
+
+/* Numeric per-document signals: a fixed table, indexed by this enum, so a
+ * signal costs an array slot and never a hash lookup.  Names (as written in
+ * metadata.signals) come from sito_signal_name.  The definitions are in
+ * docs/signals.md. */
+typedef enum sito_signal {
+    /* language id */
+    SITO_SIG_LANG_SCORE,
+    SITO_SIG_PARAGRAPHS,             /* paragraphs (non-empty lines) */
+    SITO_SIG_PARA_OTHER_LANG_FRAC,   /* chars in paragraphs whose language
+                                        differs from the document's */
+    /* Gopher quality */
+    SITO_SIG_GOPHER_WORD_COUNT,
+    SITO_SIG_GOPHER_MEAN_WORD_LENGTH,
+    SITO_SIG_GOPHER_HASH_RATIO,
+    SITO_SIG_GOPHER_ELLIPSIS_RATIO,
+    SITO_SIG_GOPHER_BULLET_LINES_FRAC,
+    SITO_SIG_GOPHER_ELLIPSIS_LINES_FRAC,
+    SITO_SIG_GOPHER_ALPHA_WORDS_FRAC,
+    SITO_SIG_GOPHER_STOP_WORDS,
+    /* Gopher repetition */
+    SITO_SIG_DUP_LINE_FRAC,
+    SITO_SIG_DUP_PARA_FRAC,
+    SITO_SIG_DUP_LINE_CHAR_FRAC,
+    SITO_SIG_DUP_PARA_CHAR_FRAC,
+    SITO_SIG_TOP_2GRAM_FRAC,
+    SITO_SIG_TOP_3GRAM_FRAC,
+    SITO_SIG_TOP_4GRAM_FRAC,
+    SITO_SIG_DUP_5GRAM_FRAC,
+    SITO_SIG_DUP_6GRAM_FRAC,
+    SITO_SIG_DUP_7GRAM_FRAC,
+    SITO_SIG_DUP_8GRAM_FRAC,
+    SITO_SIG_DUP_9GRAM_FRAC,
+    SITO_SIG_DUP_10GRAM_FRAC,
+    /* C4 */
+    SITO_SIG_C4_LINES_KEPT_FRAC,
+    SITO_SIG_C4_LOREM_IPSUM,
+    SITO_SIG_C4_CURLY_BRACKET,
+    SITO_SIG_C4_SENTENCES,
+    SITO_SIG_C4_JAVASCRIPT_LINES,
+    SITO_SIG_C4_POLICY_LINES,
+    /* FineWeb */
+    SITO_SIG_FW_LINE_PUNCT_FRAC,
+    SITO_SIG_FW_SHORT_LINE_FRAC,
+    SITO_SIG_FW_DUP_LINE_CHAR_FRAC,
+    SITO_SIG_FW_NEWLINE_WORD_RATIO,
+    /* PII and URL */
+    SITO_SIG_PII_EMAILS,
+    SITO_SIG_PII_IPS,
+    /* extraction */
+    SITO_SIG_EXTRACT_TEXT_FRAC,      /* text bytes / HTML bytes */
+    SITO_SIG_CHARSET_REPLACEMENTS,   /* U+FFFD inserted while decoding */
+    SITO_SIG_COUNT
+} sito_signal;
+
+/* The snake_case name of a signal ("gopher_word_count"); NULL when out of
+ * range. */
+const char *sito_signal_name(int sig);
+/* The signal with that name, or -1. */
+int sito_signal_by_name(const char *name, size_t len);
+
+/* ------------------------------------------------------------------ errors */
+
+/* Named, counted input errors.  Bad input is normal: each occurrence is
+ * counted in sito_stats.errors and the record is skipped; nothing read
+ * correctly before or after it is lost. */
+typedef enum sito_error {
+    SITO_E_EMPTY_INPUT,          /* zero-length input file */
+    SITO_E_NOT_WARC,             /* no WARC record found anywhere */
+    SITO_E_GZIP_CORRUPT,         /* a gzip member failed to inflate */
+    SITO_E_GZIP_TRUNCATED,       /* the data ended inside a gzip member */
+    SITO_E_GZIP_GARBAGE,         /* bytes between members that are not gzip */
+    SITO_E_BYTES_OUTSIDE_RECORD, /* bytes skipped looking for "WARC/" */
+    SITO_E_HEADER_TRUNCATED,     /* header block cut off or too long */
+    SITO_E_HEADER_INTERRUPTED,   /* header block cut by the next record */
+    SITO_E_HEADER_DAMAGED,       /* decompression damage inside a header */
+    SITO_E_BAD_CONTENT_LENGTH,   /* missing or invalid Content-Length */
+    SITO_E_BODY_TRUNCATED,       /* data ends before Content-Length */
+    SITO_E_BODY_DAMAGED,         /* decompression damage inside the body */
+    SITO_E_LENGTH_MISMATCH,      /* no record end where Content-Length says */
+    SITO_E_RECORD_TOO_LARGE,     /* body larger than the configured limit */
+    SITO_E_HEADER_WARNING,       /* intact record with a header defect */
+    SITO_E_HTTP_MALFORMED,       /* response without a usable HTTP head */
+    SITO_E_HTTP_CHUNKED,         /* broken chunked transfer encoding */
+    SITO_E_HTTP_ENCODING,        /* content encoding failed to decode */
+    SITO_E_HTTP_ENCODING_UNSUPPORTED, /* content encoding we cannot decode */
+    SITO_E_JSONL_MALFORMED,      /* a JSONL line that is not a document */
+    SITO_E_INVALID_UTF8,         /* invalid UTF-8 replaced by U+FFFD */
+    SITO_E_DOC_TOO_LARGE,        /* document over the size limit, skipped */
+    SITO_E_COUNT
+} sito_error;
+
+/* The snake_case name of an error ("gzip_corrupt"); NULL when out of
+ * range. */
+const char *sito_error_name(int err);
+
+/* ------------------------------------------------------------ record types */
+
+typedef enum sito_record_type {
+    SITO_REC_WARCINFO,
+    SITO_REC_RESPONSE,
+    SITO_REC_RESOURCE,
+    SITO_REC_REQUEST,
+    SITO_REC_METADATA,
+    SITO_REC_REVISIT,
+    SITO_REC_CONVERSION,
+    SITO_REC_CONTINUATION,
+    SITO_REC_OTHER,     /* any other WARC-Type, or none */
+    SITO_REC_COUNT
+} sito_record_type;
+
+/* The WARC-Type string for a record type ("response"); "other" for
+ * SITO_REC_OTHER. */
+const char *sito_record_type_name(int type);
+
+/* ------------------------------------------------------------------- stats */
+
+#define SITO_MAX_STAGES 16
+#define SITO_MAX_FILTERS 32
+
+/* Every counter of a task or a job.  Plain numbers, so stats of tasks are
+ * merged by sito_stats_merge and written by sito_stats_write_json. */
+typedef struct sito_stats {
+    uint64_t records[SITO_REC_COUNT];      /* intact records by WARC-Type */
+    uint64_t records_malformed;
+    uint64_t errors[SITO_E_COUNT];
+    uint64_t bytes_in;          /* input bytes as stored (compressed) */
+    uint64_t bytes_decoded;     /* input bytes after decompression */
+    uint64_t bytes_out;         /* compressed bytes written (kept+rejects) */
+    uint64_t text_bytes_out;    /* UTF-8 text bytes of kept documents */
+    uint64_t docs_in;           /* documents that entered the pipeline */
+    uint64_t docs_kept;
+    uint64_t docs_rejected;
+    uint64_t docs_skipped;      /* not documents: empty text, non-HTML ... */
+    uint64_t inputs;            /* input files read */
+    double seconds_total;
+    int n_stages;
+    struct {
+        char name[32];
+        double seconds;
+        uint64_t docs;
+    } stages[SITO_MAX_STAGES];
+    int n_filters;
+    struct {
+        char name[40];
+        uint64_t rejected;
+    } filters[SITO_MAX_FILTERS];
+} sito_stats;
+
+/* Adds a rejection by the filter called name. */
+void sito_stats_count_filter(sito_stats *s, const char *name);
+/* Adds every counter of src into dst (stages and filters by name). */
+void sito_stats_merge(sito_stats *dst, const sito_stats *src);
+/* Writes s as one JSON object (pretty, newline-terminated).  SITO_OK or
+ * SITO_ERR_IO. */
+int sito_stats_write_json(const sito_stats *s, FILE *f);
+/* Reads back what sito_stats_write_json wrote.  SITO_OK, SITO_ERR_IO or
+ * SITO_ERR_FORMAT. */
+int sito_stats_read_json(sito_stats *s, const char *path);
+
+/* --------------------------------------------------------------- documents */
+
+/* The language of one paragraph (one line of text). */
+typedef struct sito_para_lang {
+    uint32_t start, len;   /* byte range of the paragraph in doc->text */
+    char lang[8];          /* fastText label without __label__ */
+    float score;
+} sito_para_lang;
+
+/* One document, from its source record to its output line.  Every string is
+ * a view into the document's arena or the reader's buffer, valid until the
+ * document is reset.  A stage that makes a new string allocates it from
+ * doc->arena. */
+typedef struct sito_doc {
+    sito_arena *arena;
+
+    /* where it came from */
+    sito_str id;            /* WARC-Record-ID, or the JSONL id */
+    sito_str url;           /* WARC-Target-URI (angle brackets removed) */
+    sito_str date;          /* WARC-Date */
+    sito_str source;        /* input file name (metadata.warc_file) */
+    uint64_t offset;        /* record offset in the input (gzip member
+                               start for per-record gzip) */
+    int record_type;        /* sito_record_type, or -1 for non-WARC input */
+
+    /* the raw payload (HTTP body after transfer/content decoding), if any */
+    sito_str raw;
+    sito_str content_type;  /* media type, lower case, no parameters */
+    sito_str http_charset;  /* charset= of the HTTP Content-Type */
+    int http_status;        /* 0 when not HTTP */
+
+    /* what extraction and annotation make */
+    sito_str text;          /* the UTF-8 text; the output "text" */
+    sito_str title;
+    sito_str html_lang;     /* <html lang> */
+    sito_str canonical;     /* <link rel=canonical> */
+    sito_str pub_date;      /* publication date found in the page */
+    sito_str charset;       /* charset the page was decoded from */
+    sito_str lang;          /* fastText label, "" if not identified */
+    float lang_score;
+    sito_para_lang *paras;  /* per-paragraph languages (arena) */
+    uint32_t n_paras;
+
+    /* signals: value and whether it was computed */
+    double signals[SITO_SIG_COUNT];
+    uint64_t signals_set;   /* bit i: signals[i] was computed */
+
+    /* JSONL input: the input's "metadata" object, passed through */
+    sito_str in_metadata;
+
+    /* the decision */
+    const char *filter;     /* NULL: kept; else the rejecting filter */
+    double filter_value;    /* the value that failed */
+    int skip;               /* not a document at all: not written */
+} sito_doc;
+
+/* Sets a signal and marks it computed. */
+static inline void sito_doc_set_signal(sito_doc *d, int sig, double v)
+{
+    d->signals[sig] = v;
+    d->signals_set |= (uint64_t)1 << sig;
+}
+
+/* Clears every field and resets the arena. */
+void sito_doc_reset(sito_doc *d);
+
+/* ------------------------------------------------------ stages, pipelines */
+
+/* A stage: a small struct of function pointers plus its own state.
+ * process() looks at or changes one document; it may set doc->filter (a
+ * rejection: the document goes to the rejects sink) or doc->skip (not a
+ * document: nothing is written).  Later stages do not see rejected or
+ * skipped documents, except stages with see_rejected set (writers).
+ * process() returns SITO_OK, or an error that stops the task. */
+typedef struct sito_stage sito_stage;
+struct sito_stage {
+    const char *name;
+    void *state;
+    int see_rejected;
+    int (*process)(sito_stage *st, sito_doc *doc, sito_stats *stats);
+    int (*finish)(sito_stage *st, sito_stats *stats);   /* may be NULL */
+    void (*destroy)(sito_stage *st);                    /* may be NULL */
+};
+
+/* A pipeline: an ordered array of stages, owned by one thread. */
+typedef struct sito_pipeline {
+    sito_stage stages[SITO_MAX_STAGES];
+    int n;
+    int timing;     /* measure seconds per stage into stats */
+} sito_pipeline;
+
+/* Appends a stage.  SITO_OK, or SITO_ERR_LIMIT when full (the stage is then
+ * destroyed). */
+int sito_pipeline_add(sito_pipeline *p, sito_stage st);
+/* Runs doc through every stage.  SITO_OK or the first stage error. */
+int sito_pipeline_process(sito_pipeline *p, sito_doc *doc, sito_stats *stats);
+/* Calls every stage's finish().  The first error, or SITO_OK. */
+int sito_pipeline_finish(sito_pipeline *p, sito_stats *stats);
+/* Destroys every stage; p may be reused after. */
+void sito_pipeline_destroy(sito_pipeline *p);
+
+/* -------------------------------------------------------------- WARC input */
+
+/* One WARC record as the reader frames it.  Views point into the reader's
+ * buffer and stay valid until the next sito_warc_next call. */
+typedef struct sito_warc_record {
+    int type;               /* sito_record_type */
+    sito_str type_name;     /* WARC-Type as written */
+    sito_str version;       /* "WARC/1.0" */
+    sito_str header;        /* the header block, after the version line */
+    sito_str body;          /* Content-Length bytes (may be clipped: see
+                               body_clipped) */
+    uint64_t offset;        /* gzip member offset, or byte offset (plain) */
+    uint64_t content_length;
+    int body_clipped;       /* body over the limit: only the first
+                               max_record bytes are in body */
+    int warned;             /* intact, with a header defect */
+} sito_warc_record;
+
+typedef struct sito_warc_reader sito_warc_reader;
+
+/* Options of a WARC reader.  Zero means the default. */
+typedef struct sito_warc_options {
+    size_t max_record;      /* bodies kept in memory up to this many bytes
+                               (default 64 MiB); longer ones are read past,
+                               counted as record_too_large and returned
+                               clipped */
+} sito_warc_options;
+
+/* Opens a WARC/WET/WAT file, plain or gzip (per-record members or one
+ * whole-file member: detected from the magic bytes, not the name).  Errors
+ * met while reading are counted into stats (kept by pointer: stats must
+ * outlive the reader).  NULL on failure with *status set (SITO_ERR_IO with
+ * errno, SITO_ERR_NOMEM). */
+sito_warc_reader *sito_warc_open(const char *path, const sito_warc_options *opt,
+                                 sito_stats *stats, int *status);
+
+/* The same over an open file descriptor, which the reader then owns. */
+sito_warc_reader *sito_warc_open_fd(int fd, const sito_warc_options *opt,
+                                    sito_stats *stats, int *status);
+
+/* The next intact record.  SITO_OK with *rec filled, SITO_EOF at the end,
+ * SITO_ERR_IO when reading failed (the reader is then at EOF),
+ * SITO_ERR_NOMEM.  Damaged records are counted and skipped, never
+ * returned. */
+int sito_warc_next(sito_warc_reader *r, sito_warc_record *rec);
+
+/* Input bytes consumed so far (compressed), for progress. */
+uint64_t sito_warc_tell(const sito_warc_reader *r);
+/* Whether the file is gzip-compressed. */
+int sito_warc_is_gzip(const sito_warc_reader *r);
+
+void sito_warc_close(sito_warc_reader *r);
+
+/* The value of the named header field in a header block (case-insensitive
+ * name), trimmed.  SITO_OK with *val set, or SITO_EOF when absent.  With
+ * repeated fields, the first. */
+int sito_header_get(sito_str header, const char *name, sito_str *val);
+
+/* ------------------------------------------------------------------- HTTP */
+
+/* A parsed HTTP response: views into the record body. */
+typedef struct sito_http {
+    int status;
+    sito_str header;        /* header lines after the status line */
+    sito_str payload;       /* the body as stored (maybe encoded) */
+    sito_str content_type;  /* media type, without parameters */
+    sito_str charset;       /* charset= parameter, may be empty */
+} sito_http;
+
+/* Parses the HTTP head of a WARC response body.  SITO_OK, or
+ * SITO_ERR_FORMAT when there is no status line and header block. */
+int sito_http_parse(sito_str body, sito_http *h);
+
+/* Undoes Transfer-Encoding: chunked and Content-Encoding (gzip, x-gzip,
+ * deflate, br, zstd, identity) of h->payload.  Common Crawl's
+ * X-Crawler-* headers are ignored (CC stores payloads decoded).  The
+ * decoded payload goes to *out (arena memory, or h->payload itself when
+ * nothing was encoded).  SITO_OK; on failure a sito_error code is stored in
+ * *err and SITO_ERR_FORMAT is returned; *out then holds nothing usable.
+ * Decoding stops with SITO_ERR_LIMIT past max_out bytes. */
+int sito_http_decode(const sito_http *h, sito_arena *a, size_t max_out,
+                     sito_str *out, int *err);
+
+/* ------------------------------------------------------------ JSONL output */
+
+/* A JSONL.zst writer that writes to PATH.tmp.<pid> and renames to PATH on
+ * sito_writer_commit, so that a killed writer never leaves a file under the
+ * final name. */
+typedef struct sito_writer sito_writer;
+
+/* Opens a writer for path (zstd level: 0 for the default, 3).  NULL with
+ * *status set on failure. */
+sito_writer *sito_writer_open(const char *path, int level, int *status);
+/* Writes one line (bytes without the newline; the writer adds it). */
+int sito_writer_line(sito_writer *w, const char *line, size_t len);
+/* Compressed bytes written so far. */
+uint64_t sito_writer_bytes(const sito_writer *w);
+/* Finishes the zstd frame, fsyncs, renames to the final name, frees w.
+ * SITO_OK or SITO_ERR_IO (the temporary file is then removed). */
+int sito_writer_commit(sito_writer *w);
+/* Removes the temporary file and frees w. */
+void sito_writer_abort(sito_writer *w);
+
+/* Appends the output JSON line of doc to b: {"id","text","metadata":{...}}.
+ * with_signals adds metadata.signals; rejected documents carry
+ * metadata.filter and metadata.filter_value.  Invalid UTF-8 anywhere is
+ * written as U+FFFD so every line is valid JSON in UTF-8. */
+int sito_doc_to_json(const sito_doc *d, int with_signals, sito_buf *b);
+
+/* Appends s to b as a JSON string literal (quotes included), replacing
+ * invalid UTF-8 with U+FFFD.  Returns the number of replacements, or
+ * SITO_ERR_NOMEM. */
+int sito_json_string(sito_buf *b, const char *s, size_t n);
+
+/* ------------------------------------------------------------- tasks, jobs */
+
+/* What the run pipeline does; zero values are the defaults. */
+typedef struct sito_run_options {
+    int annotate_only;      /* keep every document, write all signals */
+    int with_signals;       /* write metadata.signals for kept documents */
+    size_t max_record;      /* see sito_warc_options */
+    int zstd_level;
+    const char *model_path; /* fastText model; NULL: langid off */
+} sito_run_options;
+
+/* One task: one input shard through the run pipeline into
+ * OUTDIR/<shard>.jsonl.zst and OUTDIR/rejects/<shard>.jsonl.zst.  The input
+ * format is detected: WARC/WET (plain or gzip), JSONL (.jsonl, .jsonl.gz,
+ * .jsonl.zst), or a single HTML/text file.  The outputs are written under
+ * temporary names and renamed when complete.  Counters go into stats.
+ * progress, when not NULL, is called now and then with the input bytes
+ * done.  SITO_OK, or an error (the output then does not exist under its
+ * final name).  errbuf receives a one-line message naming the file. */
+typedef void (*sito_progress_fn)(void *ctx, uint64_t bytes_done,
+                                 uint64_t docs_done);
+int sito_task_run(const sito_run_options *opt, const char *input,
+                  const char *outdir, sito_stats *stats,
+                  sito_progress_fn progress, void *progress_ctx,
+                  char *errbuf, size_t errlen);
+
+/* The shard name of an input path: its base name without .gz/.zst/.warc/
+ * .wet/.jsonl/... suffixes ("CC-MAIN-...-00000"), written to out. */
+void sito_shard_name(const char *input, char *out, size_t outlen);
+
+/* ----------------------------------------------- language id (src/lang/) */
+
+/* (declared by the language-id module) */
+
+/* ------------------------------------- charset and HTML (src/html/) */
+
+/* (declared by the HTML module) */
+
+/* ----------------------------------------- quality signals (src/quality/) */
+
+/* (declared by the quality module) */
+
+/* ---------------------------------------------- executors (src/exec/) */
+
+/* (declared by the executors module) */
+
+/* ---------------------------------------------- deduplication (src/dedup/) */
+
+/* (declared by the dedup module) */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SITO_H */
