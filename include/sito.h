@@ -497,8 +497,10 @@ int sito_task_run(const sito_run_options *opt, const char *input,
                   sito_progress_fn progress, void *progress_ctx,
                   char *errbuf, size_t errlen);
 
-/* The shard name of an input path: its base name without .gz/.zst/.warc/
- * .wet/.jsonl/... suffixes ("CC-MAIN-...-00000"), written to out. */
+/* The shard name of an input path: its base name without one compression
+ * suffix (.gz .zst .bz2) and then one format suffix (.warc .jsonl .json
+ * .html .htm .txt): "X.warc.gz" -> "X", "X.warc.wet.gz" -> "X.warc.wet".
+ * Written to out. */
 void sito_shard_name(const char *input, char *out, size_t outlen);
 
 /* ----------------------------------------------- language id (src/lang/) */
