@@ -145,6 +145,9 @@ typedef enum sito_signal {
     /* extraction */
     SITO_SIG_EXTRACT_TEXT_FRAC,      /* text bytes / HTML bytes */
     SITO_SIG_CHARSET_REPLACEMENTS,   /* U+FFFD inserted while decoding */
+    /* deduplication */
+    SITO_SIG_DEDUP_LINES_REMOVED_FRAC, /* text bytes in lines removed as
+                                          repeated across hosts */
     SITO_SIG_COUNT
 } sito_signal;
 
