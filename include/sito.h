@@ -568,11 +568,12 @@ typedef struct sito_pii_options {
 int sito_pii_stage(sito_stage *out, const sito_pii_options *opt);
 
 /* Replaces PII in text (n bytes) into out (appended).  *emails and *ips
- * receive the counts of replaced addresses; *turn carries the rotation of
- * replacement strings between calls (start with 0).  SITO_OK or
+ * receive the counts of replaced addresses; turn[0] (e-mails) and turn[1]
+ * (IPs) carry the rotation of replacement strings from call to call, as
+ * datatrove's replacers do (start with {0, 0}).  SITO_OK or
  * SITO_ERR_NOMEM. */
 int sito_pii_replace(const sito_pii_options *opt, const char *text, size_t n, sito_buf *out,
-                     int *emails, int *ips, unsigned *turn);
+                     int *emails, int *ips, unsigned turn[2]);
 
 /* A URL block list, read from a user's file (none is bundled).  One entry a
  * line, '#' starts a comment: "example.com" blocks that domain and its

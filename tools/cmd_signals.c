@@ -16,7 +16,8 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: sito signals [--config FILE] [--lang LANG] [--text] [--time] FILE|-\n"
+            "usage: sito signals [--config FILE] [--lang LANG] [--text] [--documents [--decide]]\n"
+            "                    [--time] FILE|-\n"
             "\n"
             "Prints the quality signals of each document of FILE (JSONL in the datatrove\n"
             "layout, plain, .gz or .zst; - reads stdin) as one JSON line per document:\n"
@@ -26,6 +27,10 @@ static void usage(FILE *f)
             "                 config/filters.yaml); default: the compiled-in en and pl\n"
             "  --lang LANG    language of documents whose metadata has none\n"
             "  --text         FILE is one plain-text document, not JSONL\n"
+            "  --documents    print whole documents in the output layout, signals in\n"
+            "                 metadata.signals (the input of sito filter)\n"
+            "  --decide       also apply the filters (rejected documents carry\n"
+            "                 metadata.filter; kept ones C4's lines where configured)\n"
             "  --time         print MB/s of text (signals only) on stderr\n");
 }
 
@@ -41,6 +46,7 @@ typedef struct run {
     sito_stage stage;
     sito_stats stats;
     const char *lang;
+    int documents;
     sito_buf out;
     double seconds;
     uint64_t bytes, docs;
@@ -59,6 +65,12 @@ static int print_doc(run *r, sito_doc *d)
         return rc;
     sito_buf *b = &r->out;
     b->len = 0;
+    if (r->documents) {
+        if (sito_doc_to_json(d, 1, b) || sito_buf_append(b, "\n", 1))
+            return SITO_ERR_NOMEM;
+        fwrite(b->ptr, 1, b->len, stdout);
+        return SITO_OK;
+    }
     char lang[64];
     snprintf(lang, sizeof lang, "%.*s", (int)d->lang.len, d->lang.ptr ? d->lang.ptr : "");
     const char *section = sito_quality_config_lang(r->cfg, lang);
@@ -153,7 +165,7 @@ int cmd_signals(int argc, char **argv)
 {
     const char *config = NULL, *input = NULL;
     run r = {0};
-    int text = 0, timing = 0;
+    int text = 0, timing = 0, decide = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -164,6 +176,10 @@ int cmd_signals(int argc, char **argv)
             r.lang = argv[++i];
         } else if (!strcmp(argv[i], "--text")) {
             text = 1;
+        } else if (!strcmp(argv[i], "--documents")) {
+            r.documents = 1;
+        } else if (!strcmp(argv[i], "--decide")) {
+            decide = 1;
         } else if (!strcmp(argv[i], "--time")) {
             timing = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -189,7 +205,7 @@ int cmd_signals(int argc, char **argv)
     sito_doc d = {0};
     d.arena = sito_arena_new(0);
     int status;
-    if (!d.arena || sito_quality_stage(&r.stage, r.cfg, 1) != SITO_OK) {
+    if (!d.arena || sito_quality_stage(&r.stage, r.cfg, !decide) != SITO_OK) {
         fprintf(stderr, "sito signals: out of memory\n");
         status = 2;
     } else if (text) {
