@@ -399,10 +399,6 @@ static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
 
 /* ----------------------------------------------------------------- C4 */
 
-static const char *const policy_phrases[] = {
-    "terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies",
-};
-
 static int is_digit_cp(int32_t cp)
 {
     if (cp < 0x80)
@@ -490,7 +486,7 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
             continue;
         const char *line = text + b;
         size_t len = e - b;
-        if (L->c4_remove_citations) {
+        if (L->c4_remove_citations && memchr(text + b, '[', e - b)) {
             if (remove_citations(s, text, b, e))
                 return -1;
             line = s->line.ptr ? s->line.ptr : "";
@@ -503,11 +499,12 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
         }
         if ((long)nwords < L->c4_min_words_per_line)
             continue;
-        if (L->c4_lorem_ipsum && q_contains_ci(line, len, "lorem ipsum", 11)) {
+        int ph = q_c4_phrases(line, len);
+        if (L->c4_lorem_ipsum && (ph & 1)) {
             lorem++;
             continue;
         }
-        if (L->c4_javascript && q_contains_ci(line, len, "javascript", 10)) {
+        if (L->c4_javascript && (ph & 2)) {
             js++;
             continue;
         }
@@ -515,13 +512,7 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
             curly++;
             continue;
         }
-        int pol = 0;
-        for (size_t k = 0; L->c4_policy && k < sizeof policy_phrases / sizeof *policy_phrases; k++)
-            if (q_contains_ci(line, len, policy_phrases[k], strlen(policy_phrases[k]))) {
-                pol = 1;
-                break;
-            }
-        if (pol) {
+        if (L->c4_policy && (ph & 4)) {
             policy++;
             continue;
         }

@@ -34,10 +34,8 @@ size_t q_cp_count(const char *s, size_t n)
     return c;
 }
 
-int q_isspace(int32_t cp)
+static int wide_space(int32_t cp)
 {
-    if (cp < 0x80)
-        return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F);
     switch (cp) {
     case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
     case 0x202F: case 0x205F: case 0x3000:
@@ -47,46 +45,39 @@ int q_isspace(int32_t cp)
     }
 }
 
-int q_isalpha(int32_t cp)
+/* datatrove PUNCTUATION, the non-ASCII part, and the C1 controls */
+static int wide_punct(int32_t cp)
 {
-    if (cp < 0x80)
-        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
-    utf8proc_category_t c = utf8proc_category(cp);
-    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
-}
-
-int q_isword(int32_t cp)
-{
-    if (cp < 0x80)
-        return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-    utf8proc_category_t c = utf8proc_category(cp);
-    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-           (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
-
-/* datatrove PUNCTUATION, the non-ASCII part */
-static const int32_t punct_wide[] = {
-    0x2014, 0x201D, 0xFF05, 0xFF11, 0x3008, 0x3001, 0x2501, 0x3010, 0x300C, 0x300D,
-    0xFF0C, 0x3011, 0xFF1B, 0x201C, 0x300A, 0x201E, 0x2019, 0x2236, 0x00B4, 0xFF0E,
-    0xFF08, 0x2013, 0xFF1F, 0xFF01, 0xFF1A, 0xFF04, 0xFF5E, 0x00AB, 0x3009, 0x300B,
-    0xFF09, 0x3002, 0x2026, 0x25BA, 0x00BB,
-};
-
-int q_in_punct_set(int32_t cp)
-{
-    if (cp < 0x80) {
-        if (cp < 0x20)
-            return cp != '\t' && cp != '\n';
-        if (cp == 0x7F)
-            return 1;
-        return cp != ' ' && strchr("!/:&(\\#%+^]~';{|[=-`*$,><)?@_.\"}", (int)cp) != NULL;
-    }
     if (cp < 0xA0)
         return 1;
-    for (size_t i = 0; i < sizeof punct_wide / sizeof punct_wide[0]; i++)
-        if (punct_wide[i] == cp)
-            return 1;
-    return 0;
+    switch (cp) {
+    case 0x2014: case 0x201D: case 0xFF05: case 0xFF11: case 0x3008: case 0x3001:
+    case 0x2501: case 0x3010: case 0x300C: case 0x300D: case 0xFF0C: case 0x3011:
+    case 0xFF1B: case 0x201C: case 0x300A: case 0x201E: case 0x2019: case 0x2236:
+    case 0x00B4: case 0xFF0E: case 0xFF08: case 0x2013: case 0xFF1F: case 0xFF01:
+    case 0xFF1A: case 0xFF04: case 0xFF5E: case 0x00AB: case 0x3009: case 0x300B:
+    case 0xFF09: case 0x3002: case 0x2026: case 0x25BA: case 0x00BB:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int q_class_wide(int32_t cp)
+{
+    int c = 0;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+        c |= QC_ALPHA | QC_WORD | QC_REWORD;
+    else if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME)
+        c |= QC_WORD;
+    else if (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)
+        c |= QC_WORD | QC_REWORD;
+    if (wide_space(cp))
+        c |= QC_SPACE;
+    if (wide_punct(cp))
+        c |= QC_PUNCT;
+    return c;
 }
 
 void q_strip(const unsigned char *s, size_t *b, size_t *e)
@@ -128,4 +119,56 @@ int q_contains_ci(const char *s, size_t n, const char *needle, size_t nlen)
             return 1;
     }
     return 0;
+}
+
+static int match_ci(const unsigned char *s, size_t n, size_t i, const char *lit)
+{
+    for (size_t k = 0; lit[k]; k++) {
+        if (i + k >= n)
+            return 0;
+        unsigned char c = s[i + k];
+        if (c >= 'A' && c <= 'Z')
+            c |= 0x20;
+        if (c != (unsigned char)lit[k])
+            return 0;
+    }
+    return 1;
+}
+
+int q_c4_phrases(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i] | 0x20) {
+        case 'l':
+            if (match_ci(s, n, i, "lorem ipsum"))
+                found |= 1;
+            break;
+        case 'j':
+            if (match_ci(s, n, i, "javascript"))
+                found |= 2;
+            break;
+        case 't':
+            if (match_ci(s, n, i, "terms of use"))
+                found |= 4;
+            break;
+        case 'p':
+            if (match_ci(s, n, i, "privacy policy"))
+                found |= 4;
+            break;
+        case 'c':
+            if (match_ci(s, n, i, "cookie policy"))
+                found |= 4;
+            break;
+        case 'u':
+            /* "uses cookies", "use of cookies", "use cookies" */
+            if (match_ci(s, n, i, "use") &&
+                (match_ci(s, n, i + 3, "s cookies") || match_ci(s, n, i + 3, " of cookies") ||
+                 match_ci(s, n, i + 3, " cookies")))
+                found |= 4;
+            break;
+        }
+    }
+    return found;
 }

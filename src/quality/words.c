@@ -14,13 +14,7 @@
 #include <stdlib.h>
 #include <utf8proc.h>
 
-static int tok_isword(int32_t cp)
-{
-    if (cp < 0x80)
-        return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-    utf8proc_category_t c = utf8proc_category(cp);
-    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
-}
+static int tok_isword(int32_t cp) { return q_class(cp) & QC_WORD; }
 
 static int isdigit_cp(int32_t cp) { return cp >= '0' && cp <= '9'; }
 
@@ -43,11 +37,16 @@ static uint32_t token_flags(const unsigned char *s, size_t b, size_t e, uint32_t
 {
     uint32_t f = 0, c = 0;
     for (size_t i = b; i < e;) {
-        int32_t cp = q_next_cp(s, e, &i);
+        int k;
+        if (s[i] < 0x80) {
+            k = q_ascii_class[s[i++]];
+        } else {
+            k = q_class_wide(q_next_cp(s, e, &i));
+        }
         c++;
-        if (!q_in_punct_set(cp))
+        if (!(k & QC_PUNCT))
             f |= Q_TOK_NONSYM;
-        if (q_isalpha(cp))
+        if (k & QC_ALPHA)
             f |= Q_TOK_ALPHA;
     }
     *cps = c;
