@@ -145,7 +145,10 @@ static char *mean_doc(const char *const *stop, int base_len, int long_len)
 
 TEST(gopher_quality_rejects_mean_word_length_above_10_en)
 {
-    CHECK(fabs(signal_of("en", mean_doc(EN, 10, 25), SITO_SIG_GOPHER_MEAN_WORD_LENGTH) - 10.0) < 1e-12);
+    char *t = mean_doc(EN, 10, 25);
+    double mean = signal_of("en", t, SITO_SIG_GOPHER_MEAN_WORD_LENGTH);
+    free(t);
+    CHECK(fabs(mean - 10.0) < 1e-12);
     VERDICT_IS("en", mean_doc(EN, 10, 25), "kept");
     VERDICT_IS("en", mean_doc(EN, 10, 26), "gopher_quality:above_avg_threshold");
 }
