@@ -173,8 +173,10 @@ static int run(job *j)
         return 2;
     }
     j->stats.inputs = 1;
-    j->stats.bytes_out = sito_writer_bytes(j->kept) + sito_writer_bytes(j->rej);
-    if (sito_writer_commit(j->kept) | sito_writer_commit(j->rej)) {
+    uint64_t kb = 0, rb = 0;
+    int c1 = sito_writer_commit(j->kept, &kb), c2 = sito_writer_commit(j->rej, &rb);
+    j->stats.bytes_out = kb + rb;
+    if (c1 != SITO_OK || c2 != SITO_OK) {
         fprintf(stderr, "sito filter: %s: cannot write the output\n", j->outdir);
         return 2;
     }
