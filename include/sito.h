@@ -476,13 +476,22 @@ int sito_json_string(sito_buf *b, const char *s, size_t n);
 
 /* ------------------------------------------------------------- tasks, jobs */
 
-/* What the run pipeline does; zero values are the defaults. */
+/* What the run pipeline does; zero values are the defaults.  The shared
+ * read-only objects (model, configuration, block list) are loaded once by
+ * the caller and shared by every task and thread; they must outlive the
+ * tasks. */
+typedef struct sito_quality_config sito_quality_config;
+typedef struct sito_url_blocklist sito_url_blocklist;
+typedef struct sito_langid_model sito_langid_model;
 typedef struct sito_run_options {
     int annotate_only;      /* keep every document, write all signals */
     int with_signals;       /* write metadata.signals for kept documents */
+    int keep_pii;           /* do not replace e-mail and IP addresses */
     size_t max_record;      /* see sito_warc_options */
     int zstd_level;
-    const char *model_path; /* fastText model; NULL: langid off */
+    const sito_langid_model *model;       /* NULL: no language id */
+    const sito_quality_config *quality;   /* NULL: the compiled-in defaults */
+    const sito_url_blocklist *blocklist;  /* NULL: no URL filter */
 } sito_run_options;
 
 /* One task: one input shard through the run pipeline into
@@ -524,7 +533,7 @@ void sito_shard_name(const char *input, char *out, size_t outlen);
 
 /* Per-language thresholds and options.  Immutable once loaded: one config
  * may be shared by the stages of many threads. */
-typedef struct sito_quality_config sito_quality_config;
+/* (sito_quality_config is declared with sito_run_options above.) */
 
 /* The compiled-in defaults ("en": FineWeb, "pl": FineWeb-2 pol_Latn; "en"
  * for documents with no or an unknown language), overridden and extended
@@ -543,7 +552,7 @@ const char *sito_quality_config_lang(const sito_quality_config *cfg, const char 
  * section's filters in its order.  A rejected document gets doc->filter =
  * "<filter>:<rule>" (e.g. "gopher_repetition:dup_line_frac", a static
  * string) and doc->filter_value = the failing signal, and is counted in
- * stats->filters.  When the section keeps C4's lines (modify_text, as
+ * stats->filters by the writer.  When the section keeps C4's lines (modify_text, as
  * FineWeb does), a kept document's text becomes those lines (arena memory).
  * cfg must outlive the stage.  SITO_OK, SITO_ERR_ARG or SITO_ERR_NOMEM. */
 int sito_quality_stage(sito_stage *out, const sito_quality_config *cfg, int annotate_only);
@@ -586,7 +595,6 @@ int sito_pii_replace(const sito_pii_options *opt, const char *text, size_t n, si
  * subdomains; "word:casino" blocks URLs with that word (URL split on
  * non-alphanumerics, case-insensitive); "url:http://..." blocks one exact
  * URL.  NULL on error with a one-line message in err. */
-typedef struct sito_url_blocklist sito_url_blocklist;
 sito_url_blocklist *sito_url_blocklist_load(const char *path, char *err, size_t errlen);
 void sito_url_blocklist_free(sito_url_blocklist *bl);
 /* Whether url is blocked: 0, or 1 with *why set to "domain", "word" or
@@ -594,7 +602,7 @@ void sito_url_blocklist_free(sito_url_blocklist *bl);
 int sito_url_blocked(const sito_url_blocklist *bl, const char *url, size_t n, const char **why);
 
 /* The URL filter stage: rejects documents whose doc->url is blocked with
- * doc->filter = "url" (filter_value 1), counted in stats->filters.  bl must
+ * doc->filter = "url" (filter_value 1).  bl must
  * outlive the stage. */
 int sito_url_filter_stage(sito_stage *out, const sito_url_blocklist *bl);
 

@@ -24,6 +24,10 @@ static const char usage[] =
     "  -o, --output DIR     output directory (required)\n"
     "  --model PATH         fastText language-id model (default: $SITO_MODEL,\n"
     "                       else models/lid.176.ftz when it exists)\n"
+    "  --config FILE        per-language filter thresholds (YAML, see\n"
+    "                       config/filters.yaml; default: compiled-in en/pl)\n"
+    "  --url-blocklist FILE drop documents whose URL is listed (domains, word:W)\n"
+    "  --keep-pii           do not replace e-mail and IP addresses\n"
     "  --annotate-only      keep every document, write all signals\n"
     "  --signals            write metadata.signals for kept documents too\n"
     "  --max-record BYTES   largest record kept in memory (default 64 MiB)\n"
@@ -79,7 +83,7 @@ static int write_stats(const char *outdir, const sito_stats *st)
 int cmd_run(int argc, char **argv)
 {
     sito_run_options opt = {0};
-    const char *outdir = NULL;
+    const char *outdir = NULL, *config = NULL, *blocklist = NULL, *model = NULL;
     int quiet = 0, ninputs = 0;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     if (!inputs)
@@ -94,7 +98,13 @@ int cmd_run(int argc, char **argv)
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
             outdir = argv[++i];
         } else if (!strcmp(a, "--model") && more) {
-            opt.model_path = argv[++i];
+            model = argv[++i];
+        } else if (!strcmp(a, "--config") && more) {
+            config = argv[++i];
+        } else if (!strcmp(a, "--url-blocklist") && more) {
+            blocklist = argv[++i];
+        } else if (!strcmp(a, "--keep-pii")) {
+            opt.keep_pii = 1;
         } else if (!strcmp(a, "--annotate-only")) {
             opt.annotate_only = 1;
         } else if (!strcmp(a, "--signals")) {
@@ -133,13 +143,6 @@ int cmd_run(int argc, char **argv)
         free(inputs);
         return 2;
     }
-    if (!opt.model_path) {
-        const char *env = getenv("SITO_MODEL");
-        if (env && *env)
-            opt.model_path = env;
-        else if (access("models/lid.176.ftz", R_OK) == 0)
-            opt.model_path = "models/lid.176.ftz";
-    }
     /* two inputs with one shard name would overwrite each other's output */
     for (int i = 0; i < ninputs; i++)
         for (int j = 0; j < i; j++) {
@@ -164,9 +167,35 @@ int cmd_run(int argc, char **argv)
         }
         ps.total_bytes += (uint64_t)st.st_size;
     }
+    if (!model) {
+        const char *env = getenv("SITO_MODEL");
+        if (env && *env)
+            model = env;
+        else if (access("models/lid.176.ftz", R_OK) == 0)
+            model = "models/lid.176.ftz";
+    }
+    (void)model; /* the language-id stage joins with its module */
+    char err[1024];
+    sito_quality_config *qcfg = sito_quality_config_load(config, err, sizeof err);
+    if (!qcfg) {
+        fprintf(stderr, "sito run: %s\n", err);
+        free(inputs);
+        return 2;
+    }
+    opt.quality = qcfg;
+    sito_url_blocklist *bl = NULL;
+    if (blocklist) {
+        bl = sito_url_blocklist_load(blocklist, err, sizeof err);
+        if (!bl) {
+            fprintf(stderr, "sito run: %s\n", err);
+            sito_quality_config_free(qcfg);
+            free(inputs);
+            return 2;
+        }
+        opt.blocklist = bl;
+    }
     sito_stats total = {0};
     int rc = 0;
-    char err[1024];
     for (int i = 0; i < ninputs; i++) {
         sito_stats st = {0};
         err[0] = 0;
@@ -195,6 +224,8 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "sito run: %llu inputs, %llu documents kept, %llu rejected -> %s\n",
                 (unsigned long long)total.inputs, (unsigned long long)total.docs_kept,
                 (unsigned long long)total.docs_rejected, outdir);
+    sito_url_blocklist_free(bl);
+    sito_quality_config_free(qcfg);
     free(inputs);
     return rc;
 }

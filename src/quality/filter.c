@@ -157,10 +157,8 @@ static int quality_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
     if (q->annotate_only)
         return SITO_OK;
     q_decide(L, doc);
-    if (doc->filter) {
-        sito_stats_count_filter(stats, doc->filter);
-        return SITO_OK;
-    }
+    if (doc->filter)
+        return SITO_OK; /* counted by the writer, like every rejection */
     if (kept && (kept_len != doc->text.len || memcmp(kept, doc->text.ptr, kept_len))) {
         char *t = sito_arena_memdup(doc->arena, kept, kept_len);
         if (!t)

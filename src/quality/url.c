@@ -257,7 +257,6 @@ static int url_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
     if (doc->url.len && sito_url_blocked(st->state, doc->url.ptr, doc->url.len, &why)) {
         doc->filter = "url";
         doc->filter_value = 1;
-        sito_stats_count_filter(stats, "url");
     }
     return SITO_OK;
 }
