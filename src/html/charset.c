@@ -401,6 +401,46 @@ static int sniff_utf16(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* UTF-32 without a BOM: every 4-byte unit is a code point <= 0x10FFFF.
+ * 1: LE, 2: BE, 0: no. */
+static int sniff_utf32(const unsigned char *s, size_t n)
+{
+    size_t m = (n < 4096 ? n : 4096) & ~(size_t)3, le = 0, be = 0, units = m / 4;
+    if (n % 4 || units < 2)
+        return 0;
+    for (size_t i = 0; i < m; i += 4) {
+        le += s[i + 3] == 0 && s[i + 2] <= 0x10 && (s[i] | s[i + 1]);
+        be += s[i] == 0 && s[i + 1] <= 0x10 && (s[i + 2] | s[i + 3]);
+    }
+    return le == units ? 1 : be == units ? 2 : 0;
+}
+
+/* 7-bit text with the escape sequences of ISO-2022-JP/KR/CN, or NULL. */
+static const cs_encoding *sniff_iso2022(const unsigned char *s, size_t n)
+{
+    static const struct {
+        const char *esc, *label;
+    } seqs[] = {
+        {"\x1b$B", "iso-2022-jp"}, {"\x1b$@", "iso-2022-jp"},
+        {"\x1b(J", "iso-2022-jp"}, {"\x1b$)C", "iso-2022-kr"},
+        {"\x1b$)A", "iso-2022-cn"}, {"\x1b$)G", "iso-2022-cn"},
+    };
+    const unsigned char *p = memchr(s, 0x1b, n);
+    if (!p || has_high_byte(s, n))
+        return NULL;
+    for (; p; p = memchr(p + 1, 0x1b, n - (size_t)(p + 1 - s))) {
+        size_t left = n - (size_t)(p - s);
+        for (size_t k = 0; k < sizeof seqs / sizeof seqs[0]; k++) {
+            size_t l = strlen(seqs[k].esc);
+            if (left >= l && memcmp(p, seqs[k].esc, l) == 0)
+                return cs_lookup(seqs[k].label, strlen(seqs[k].label));
+        }
+        if (left < 2)
+            break;
+    }
+    return NULL;
+}
+
 /* Statistical detection; NULL when the detector has no answer. */
 static const cs_encoding *detect(sito_charset_ctx *cx, const unsigned char *s,
                                  size_t n)
@@ -423,11 +463,15 @@ static const cs_encoding *guess(sito_charset_ctx *cx, const unsigned char *s,
                                 size_t n, int *source)
 {
     *source = SITO_CHARSET_DETECTED;
-    int w = sniff_utf16(s, n);
+    int w = sniff_utf32(s, n);
     if (w)
+        return cs_utf32(w == 2);
+    if ((w = sniff_utf16(s, n)))
         return cs_utf16(w == 2);
-    if (sito_utf8_valid((const char *)s, n))
-        return cs_utf8();
+    if (sito_utf8_valid((const char *)s, n)) {
+        const cs_encoding *e = sniff_iso2022(s, n);
+        return e ? e : cs_utf8();
+    }
     utf8_scan sc;
     utf8_scan_bytes((const char *)s, n, &sc);
     if (sc.multibyte > sc.invalid)   /* UTF-8 with a few bad bytes */
