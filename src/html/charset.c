@@ -457,12 +457,21 @@ static const cs_encoding *detect(sito_charset_ctx *cx, const unsigned char *s,
     return cs_lookup(name, strlen(name));
 }
 
+/* What decide() found: where the answer came from, the BOM to skip, and
+ * whether the bytes are already known to be valid UTF-8 (so the fast path
+ * does not validate twice). */
+typedef struct decision {
+    int source;
+    size_t bom;
+    int valid_utf8;
+} decision;
+
 /* Undeclared bytes: UTF-16-looking, UTF-8 (with at most a few errors), or
  * whatever the detector says; windows-1252 when it says nothing. */
 static const cs_encoding *guess(sito_charset_ctx *cx, const unsigned char *s,
-                                size_t n, int *source)
+                                size_t n, decision *d)
 {
-    *source = SITO_CHARSET_DETECTED;
+    d->source = SITO_CHARSET_DETECTED;
     int w = sniff_utf32(s, n);
     if (w)
         return cs_utf32(w == 2);
@@ -470,6 +479,7 @@ static const cs_encoding *guess(sito_charset_ctx *cx, const unsigned char *s,
         return cs_utf16(w == 2);
     if (sito_utf8_valid((const char *)s, n)) {
         const cs_encoding *e = sniff_iso2022(s, n);
+        d->valid_utf8 = !e;
         return e ? e : cs_utf8();
     }
     utf8_scan sc;
@@ -479,7 +489,7 @@ static const cs_encoding *guess(sito_charset_ctx *cx, const unsigned char *s,
     const cs_encoding *e = detect(cx, s, n);
     if (e && e->kind != CS_UTF8)
         return e;
-    *source = SITO_CHARSET_DEFAULT;
+    d->source = SITO_CHARSET_DEFAULT;
     return cs_windows1252();
 }
 
@@ -489,20 +499,20 @@ static const cs_encoding *guess(sito_charset_ctx *cx, const unsigned char *s,
 static const cs_encoding *check_declared(sito_charset_ctx *cx,
                                          const cs_encoding *e,
                                          const unsigned char *s, size_t n,
-                                         int *source)
+                                         decision *d)
 {
     if (e->kind == CS_UTF8) {
-        if (sito_utf8_valid((const char *)s, n))
+        if ((d->valid_utf8 = sito_utf8_valid((const char *)s, n)))
             return e;
         utf8_scan sc;
         utf8_scan_bytes((const char *)s, n, &sc);
         if (sc.multibyte > sc.invalid || sc.invalid == 0)
             return e;
-        return guess(cx, s, n, source);
+        return guess(cx, s, n, d);
     }
     if ((e->kind == CS_SINGLE || e->kind == CS_MULTI || e->kind == CS_XUSER) &&
         has_high_byte(s, n) && sito_utf8_valid((const char *)s, n)) {
-        *source = SITO_CHARSET_DETECTED;
+        d->source = SITO_CHARSET_DETECTED;
         return cs_utf8();
     }
     return e;
@@ -531,31 +541,32 @@ static const cs_encoding *decide_bom(const unsigned char *s, size_t n,
 /* The encoding of s, the BOM length to skip, and where the decision came
  * from. */
 static const cs_encoding *decide(sito_charset_ctx *cx, const unsigned char *s,
-                                 size_t n, sito_str http, size_t *bom,
-                                 int *source)
+                                 size_t n, sito_str http, decision *d)
 {
-    const cs_encoding *e = decide_bom(s, n, bom, source);
+    memset(d, 0, sizeof *d);
+    const cs_encoding *e = decide_bom(s, n, &d->bom, &d->source);
     if (e)
         return e;
     if (http.len && (e = cs_lookup(http.ptr, http.len)) && wide_plausible(e, s, n))
-        *source = SITO_CHARSET_HTTP;
+        d->source = SITO_CHARSET_HTTP;
     else if ((e = cs_prescan((const char *)s, n)))
-        *source = SITO_CHARSET_META;
+        d->source = SITO_CHARSET_META;
     else if ((e = cs_xml_declaration((const char *)s, n)) && wide_plausible(e, s, n))
-        *source = SITO_CHARSET_XML;
+        d->source = SITO_CHARSET_XML;
     else
-        return guess(cx, s, n, source);
-    return check_declared(cx, e, s, n, source);
+        return guess(cx, s, n, d);
+    return check_declared(cx, e, s, n, d);
 }
 
-/* Decodes s as e into *out (a view when e is UTF-8 and s is valid). */
+/* Decodes s as e into *out (a view when e is UTF-8 and s is valid; valid:
+ * already checked). */
 static int convert(sito_charset_ctx *cx, const cs_encoding *e, int source,
-                   const unsigned char *s, size_t len, sito_arena *a,
-                   sito_charset_result *out)
+                   int valid, const unsigned char *s, size_t len,
+                   sito_arena *a, sito_charset_result *out)
 {
     out->charset = e->name;
     out->source = source;
-    if (e->kind == CS_UTF8 && sito_utf8_valid((const char *)s, len)) {
+    if (e->kind == CS_UTF8 && (valid || sito_utf8_valid((const char *)s, len))) {
         out->text = (sito_str){(const char *)s, len};   /* the fast path */
         return SITO_OK;
     }
@@ -586,11 +597,10 @@ int sito_charset_to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
                          sito_charset_result *out)
 {
     const unsigned char *s = (const unsigned char *)(raw ? raw : "");
-    size_t bom;
-    int source;
+    decision d;
     memset(out, 0, sizeof *out);
-    const cs_encoding *e = decide(cx, s, len, http_charset, &bom, &source);
-    return convert(cx, e, source, s + bom, len - bom, a, out);
+    const cs_encoding *e = decide(cx, s, len, http_charset, &d);
+    return convert(cx, e, d.source, d.valid_utf8, s + d.bom, len - d.bom, a, out);
 }
 
 int sito_charset_decode(sito_charset_ctx *cx, const char *label, size_t label_len,
@@ -605,7 +615,7 @@ int sito_charset_decode(sito_charset_ctx *cx, const char *label, size_t label_le
     size_t bom;
     int source;
     const cs_encoding *b = decide_bom(s, len, &bom, &source);
-    return convert(cx, b ? b : e, b ? SITO_CHARSET_BOM : SITO_CHARSET_HTTP,
+    return convert(cx, b ? b : e, b ? SITO_CHARSET_BOM : SITO_CHARSET_HTTP, 0,
                    s + bom, len - bom, a, out);
 }
 
