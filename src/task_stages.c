@@ -5,6 +5,8 @@
  */
 #include "task_stages.h"
 
+#include <stdio.h>
+
 static int require_text(sito_stage *st, sito_doc *d, sito_stats *stats)
 {
     (void)st;
@@ -17,7 +19,13 @@ static int require_text(sito_stage *st, sito_doc *d, sito_stats *stats)
 int task_add_stages(sito_pipeline *p, const sito_run_options *opt, char *errbuf, size_t errlen)
 {
     (void)opt;
-    (void)errbuf;
-    (void)errlen;
+    sito_stage st;
+    int rc = sito_charset_stage(&st);
+    if (rc == SITO_OK)
+        rc = sito_pipeline_add(p, st);
+    if (rc != SITO_OK) {
+        snprintf(errbuf, errlen, "charset stage: %s", sito_status_str(rc));
+        return rc;
+    }
     return sito_pipeline_add(p, (sito_stage){.name = "require_text", .process = require_text});
 }

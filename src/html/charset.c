@@ -633,7 +633,7 @@ static int is_text_type(sito_str t)
 
 static int charset_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
 {
-    if (!is_text_type(doc->content_type))
+    if (!is_text_type(doc->content_type) || !doc->raw.len)
         return SITO_OK;
     sito_charset_result r;
     int rc = sito_charset_to_utf8(st->state, doc->raw.ptr, doc->raw.len,

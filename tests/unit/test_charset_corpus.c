@@ -88,5 +88,5 @@ TEST(charset_corpus_decodes_every_file_to_valid_utf8_and_mostly_right)
     CHECK(score_corpus(&sc));
     CHECK_EQ_INT(sc.files, 546);
     CHECK_EQ_INT(sc.valid, sc.files);
-    CHECK(sc.correct * 100 >= sc.files * 90);
+    CHECK(sc.correct * 100 >= sc.files * 97);  /* 536/546 measured */
 }
