@@ -347,3 +347,23 @@ TEST(charset_stage_converts_html_and_leaves_images)
     st.destroy(&st);
     sito_arena_free(d.arena);
 }
+
+TEST(charset_prescan_survives_every_cut_and_mutation)
+{
+    static const char tpl[] =
+        "<!DOCTYPE html><!-- c --><html lang='x'><head a=\"b\" c=d >"
+        "<meta http-equiv=Content-Type content=\"text/html; charset='koi8-r'\">"
+        "<meta charset=utf-8/></head>";
+    char buf[sizeof tpl];
+    uint32_t x = 7;
+    for (size_t cut = 0; cut < sizeof tpl; cut++) {
+        memcpy(buf, tpl, cut);
+        (void)sito_charset_prescan(buf, cut);   /* must not crash (ASan) */
+        for (int k = 0; k < 20 && cut; k++) {
+            x = x * 1103515245 + 12345;
+            buf[(x >> 8) % cut] = "<>='\"/ -!?a\0\xff"[(x >> 20) % 14];
+            (void)sito_charset_prescan(buf, cut);
+        }
+    }
+    CHECK(!strcmp(sito_charset_prescan(tpl, sizeof tpl - 1), "KOI8-R"));
+}
