@@ -592,6 +592,34 @@ static int convert(sito_charset_ctx *cx, const cs_encoding *e, int source,
     return SITO_OK;
 }
 
+/* A declared legacy charset that leaves many undecodable bytes (one in a
+ * hundred, at least 8) is probably the wrong one: Shift_JIS declared over
+ * EUC-JP bytes, say. */
+static int implausible(const sito_charset_result *r, int source, size_t len)
+{
+    return (source == SITO_CHARSET_HTTP || source == SITO_CHARSET_META ||
+            source == SITO_CHARSET_XML) &&
+           r->replacements >= 8 && r->replacements * 100 >= len;
+}
+
+/* Decodes again with the detector's answer; keeps it if it replaces fewer
+ * bytes. */
+static int try_detected(sito_charset_ctx *cx, const cs_encoding *declared,
+                        const unsigned char *s, size_t len, sito_arena *a,
+                        sito_charset_result *out)
+{
+    const cs_encoding *alt = detect(cx, s, len);
+    if (!alt || alt == declared)
+        return SITO_OK;
+    sito_charset_result r;
+    int rc = convert(cx, alt, SITO_CHARSET_DETECTED, 0, s, len, a, &r);
+    if (rc == SITO_ERR_NOMEM)
+        return rc;
+    if (rc == SITO_OK && r.replacements < out->replacements)
+        *out = r;
+    return SITO_OK;
+}
+
 int sito_charset_to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
                          sito_str http_charset, sito_arena *a,
                          sito_charset_result *out)
@@ -600,7 +628,10 @@ int sito_charset_to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
     decision d;
     memset(out, 0, sizeof *out);
     const cs_encoding *e = decide(cx, s, len, http_charset, &d);
-    return convert(cx, e, d.source, d.valid_utf8, s + d.bom, len - d.bom, a, out);
+    int rc = convert(cx, e, d.source, d.valid_utf8, s + d.bom, len - d.bom, a, out);
+    if (rc == SITO_OK && implausible(out, d.source, len))
+        rc = try_detected(cx, e, s + d.bom, len - d.bom, a, out);
+    return rc;
 }
 
 int sito_charset_decode(sito_charset_ctx *cx, const char *label, size_t label_len,

@@ -367,3 +367,19 @@ TEST(charset_prescan_survives_every_cut_and_mutation)
     }
     CHECK(!strcmp(sito_charset_prescan(tpl, sizeof tpl - 1), "KOI8-R"));
 }
+
+TEST(charset_wrong_multibyte_declaration_is_overruled_by_detection)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/charset/uchardet/ja/shift_jis.txt", unit_data());
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    static char page[1 << 16];
+    size_t n = fread(page, 1, sizeof page, f);
+    fclose(f);
+    sito_charset_result r;
+    CHECK(decode(page, n, "euc-jp", &r) == SITO_OK);
+    CHECK(!strcmp(r.charset, "Shift_JIS"));
+    CHECK_EQ_INT(r.source, SITO_CHARSET_DETECTED);
+    CHECK_EQ_INT(r.replacements, 0);
+}
