@@ -121,15 +121,20 @@ static size_t decode_one_byte(iconv_t cd, unsigned char b, unsigned char *out)
     return n;
 }
 
-static const byte_table *table_for(sito_charset_ctx *cx, const cs_encoding *e)
+/* The byte table of e, built on first use.  NULL with *rc set:
+ * SITO_ERR_ARG when iconv lacks e, SITO_ERR_NOMEM. */
+static const byte_table *table_for(sito_charset_ctx *cx, const cs_encoding *e,
+                                   int *rc)
 {
     size_t k = cs_index(e);
     if (cx->table[k])
         return cx->table[k];
     iconv_t cd = iconv_for(cx, e);
+    *rc = SITO_ERR_ARG;
     if (cd == (iconv_t)-1)
         return NULL;
     byte_table *t = calloc(1, sizeof *t);
+    *rc = SITO_ERR_NOMEM;
     if (!t)
         return NULL;
     int is1252 = e == cs_windows1252();
@@ -357,8 +362,9 @@ static int decode_as(sito_charset_ctx *cx, const cs_encoding *e,
     case CS_XUSER:
         return decode_xuser(s, n, o);
     case CS_SINGLE: {
-        const byte_table *t = table_for(cx, e);
-        return t ? decode_single(t, s, n, o) : SITO_ERR_ARG;
+        int rc;
+        const byte_table *t = table_for(cx, e, &rc);
+        return t ? decode_single(t, s, n, o) : rc;
     }
     default:
         return decode_iconv(cx, e, s, n, o);
@@ -547,6 +553,9 @@ static const cs_encoding *decide(sito_charset_ctx *cx, const unsigned char *s,
     const cs_encoding *e = decide_bom(s, n, &d->bom, &d->source);
     if (e)
         return e;
+    if (http.len >= 2 && (http.ptr[0] == '"' || http.ptr[0] == '\'') &&
+        http.ptr[http.len - 1] == http.ptr[0])   /* charset="utf-8" */
+        http = (sito_str){http.ptr + 1, http.len - 2};
     if (http.len && (e = cs_lookup(http.ptr, http.len)) && wide_plausible(e, s, n))
         d->source = SITO_CHARSET_HTTP;
     else if ((e = cs_prescan((const char *)s, n)))

@@ -383,3 +383,12 @@ TEST(charset_wrong_multibyte_declaration_is_overruled_by_detection)
     CHECK_EQ_INT(r.source, SITO_CHARSET_DETECTED);
     CHECK_EQ_INT(r.replacements, 0);
 }
+
+TEST(charset_quoted_http_charset_is_understood)
+{
+    const char *page = "<p>" PRIVET_1251;
+    sito_charset_result r;
+    CHECK(decode(page, strlen(page), "\"windows-1251\"", &r) == SITO_OK);
+    CHECK_EQ_INT(r.source, SITO_CHARSET_HTTP);
+    CHECK_STR(r.text, "<p>" PRIVET_UTF8);
+}
