@@ -599,7 +599,87 @@ size_t sito_utf8_sanitize(char *dst, const char *s, size_t n,
 
 /* ----------------------------------------- quality signals (src/quality/) */
 
-/* (declared by the quality module) */
+/* Quality signals and filters: the Gopher quality and repetition, C4 and
+ * FineWeb rules of datatrove, with per-language thresholds (docs/filters.md
+ * defines every signal and lists the thresholds).  Signals are computed once
+ * per document into doc->signals; filters only read signals, so decisions
+ * can be replayed from annotated JSONL (`sito filter`). */
+
+/* Per-language thresholds and options.  Immutable once loaded: one config
+ * may be shared by the stages of many threads. */
+typedef struct sito_quality_config sito_quality_config;
+
+/* The compiled-in defaults ("en": FineWeb, "pl": FineWeb-2 pol_Latn; "en"
+ * for documents with no or an unknown language), overridden and extended
+ * by the YAML file at path when path is not NULL (format: config/filters.yaml
+ * and docs/filters.md).  NULL on error, with a one-line message naming the
+ * file, line and key in err. */
+sito_quality_config *sito_quality_config_load(const char *path, char *err, size_t errlen);
+void sito_quality_config_free(sito_quality_config *cfg);
+
+/* The name of the config section used for a language label ("pl",
+ * "__label__pl", "pl_Latn"; NULL or "" for none). */
+const char *sito_quality_config_lang(const sito_quality_config *cfg, const char *lang);
+
+/* The quality stage: computes every quality signal of the document (using
+ * the section of doc->lang), then, unless annotate_only, applies the
+ * section's filters in its order.  A rejected document gets doc->filter =
+ * "<filter>:<rule>" (e.g. "gopher_repetition:dup_line_frac", a static
+ * string) and doc->filter_value = the failing signal, and is counted in
+ * stats->filters.  When the section keeps C4's lines (modify_text, as
+ * FineWeb does), a kept document's text becomes those lines (arena memory).
+ * cfg must outlive the stage.  SITO_OK, SITO_ERR_ARG or SITO_ERR_NOMEM. */
+int sito_quality_stage(sito_stage *out, const sito_quality_config *cfg, int annotate_only);
+
+/* Applies only the decisions to the signals already in doc->signals (and
+ * doc->lang, doc->lang_score).  Returns 1 and sets doc->filter and
+ * doc->filter_value when a filter rejects, else 0. */
+int sito_quality_decide(const sito_quality_config *cfg, sito_doc *doc);
+
+/* PII replacement as datatrove's PIIFormatter: e-mail addresses and public
+ * IPv4 addresses (the same regular expressions, Python's is_global) are
+ * replaced by the replacement strings in turn; counts go to the signals
+ * pii_emails and pii_ips.  Zero values mean the defaults. */
+typedef struct sito_pii_options {
+    int keep_emails;               /* do not replace e-mail addresses */
+    int keep_ips;                  /* do not replace IP addresses */
+    int replace_private_ips;       /* also replace non-global IPv4 */
+    const char *const *email_replacements; /* NULL-terminated list, or NULL:
+                                      "email@example.com",
+                                      "firstname.lastname@example.org" */
+    const char *const *ip_replacements;    /* NULL-terminated, or NULL: the
+                                      six datatrove placeholders
+                                      "22.214.171.124" ... */
+} sito_pii_options;
+
+/* The PII stage (opt may be NULL).  The replacement strings are copied.
+ * The new text is allocated from doc->arena.  SITO_OK or an error. */
+int sito_pii_stage(sito_stage *out, const sito_pii_options *opt);
+
+/* Replaces PII in text (n bytes) into out (appended).  *emails and *ips
+ * receive the counts of replaced addresses; turn[0] (e-mails) and turn[1]
+ * (IPs) carry the rotation of replacement strings from call to call, as
+ * datatrove's replacers do (start with {0, 0}).  SITO_OK or
+ * SITO_ERR_NOMEM. */
+int sito_pii_replace(const sito_pii_options *opt, const char *text, size_t n, sito_buf *out,
+                     int *emails, int *ips, unsigned turn[2]);
+
+/* A URL block list, read from a user's file (none is bundled).  One entry a
+ * line, '#' starts a comment: "example.com" blocks that domain and its
+ * subdomains; "word:casino" blocks URLs with that word (URL split on
+ * non-alphanumerics, case-insensitive); "url:http://..." blocks one exact
+ * URL.  NULL on error with a one-line message in err. */
+typedef struct sito_url_blocklist sito_url_blocklist;
+sito_url_blocklist *sito_url_blocklist_load(const char *path, char *err, size_t errlen);
+void sito_url_blocklist_free(sito_url_blocklist *bl);
+/* Whether url is blocked: 0, or 1 with *why set to "domain", "word" or
+ * "url" (static strings). */
+int sito_url_blocked(const sito_url_blocklist *bl, const char *url, size_t n, const char **why);
+
+/* The URL filter stage: rejects documents whose doc->url is blocked with
+ * doc->filter = "url" (filter_value 1), counted in stats->filters.  bl must
+ * outlive the stage. */
+int sito_url_filter_stage(sito_stage *out, const sito_url_blocklist *bl);
 
 /* ---------------------------------------------- executors (src/exec/) */
 
