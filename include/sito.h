@@ -555,8 +555,9 @@ typedef struct sito_charset_result {
 /* Decodes raw[0..len) to UTF-8.  http_charset is the charset= of the HTTP
  * Content-Type (may be empty).  Valid UTF-8 comes back as a view without a
  * copy; anything else is converted into arena a.  Undecodable bytes become
- * U+FFFD and are counted; nothing is dropped.  SITO_OK, or SITO_ERR_NOMEM
- * (then *out is empty). */
+ * U+FFFD and are counted; nothing is dropped.  SITO_OK, SITO_ERR_NOMEM,
+ * or SITO_ERR_FORMAT if iconv fails other than on bad input (then *out is
+ * empty). */
 int sito_charset_to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
                          sito_str http_charset, sito_arena *a,
                          sito_charset_result *out);
@@ -582,8 +583,8 @@ const char *sito_charset_prescan(const char *raw, size_t len);
 /* A pipeline stage: for text/html, application/xhtml+xml and text/plain
  * documents, replaces doc->raw by its UTF-8 decoding, sets doc->charset
  * and the charset_replacements signal, and counts documents with
- * replacements in errors[SITO_E_INVALID_UTF8].  SITO_OK or
- * SITO_ERR_NOMEM. */
+ * replacements in errors[SITO_E_INVALID_UTF8].  Its process() fails only
+ * when out of memory.  SITO_OK or SITO_ERR_NOMEM. */
 int sito_charset_stage(sito_stage *out);
 
 /* 1 when s[0..n) is valid UTF-8 (ASCII skipped a word at a time). */

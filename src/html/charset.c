@@ -678,6 +678,11 @@ static int charset_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
     sito_charset_result r;
     int rc = sito_charset_to_utf8(st->state, doc->raw.ptr, doc->raw.len,
                                   doc->http_charset, doc->arena, &r);
+    if (rc == SITO_ERR_FORMAT) {   /* iconv failed in a way it never should */
+        stats->errors[SITO_E_INVALID_UTF8]++;
+        doc->skip = 1;
+        return SITO_OK;
+    }
     if (rc)
         return rc;
     doc->raw = r.text;
