@@ -521,7 +521,91 @@ void sito_shard_name(const char *input, char *out, size_t outlen);
 
 /* ------------------------------------- charset and HTML (src/html/) */
 
-/* (declared by the HTML module) */
+/* charset: bytes in any encoding -> UTF-8 (src/html/charset.c,
+ * docs/charset.md).  The encoding is decided in this order: byte-order
+ * mark, HTTP charset, <meta> prescan of the first 1024 bytes (WHATWG),
+ * <?xml encoding?>, statistical detection (uchardet), windows-1252.  A
+ * declaration that the bytes plainly contradict (UTF-8 declared, not
+ * UTF-8; a legacy charset declared, bytes valid multi-byte UTF-8) is
+ * overruled by detection. */
+
+/* Per-thread decoder state: cached iconv descriptors, byte tables of
+ * single-byte charsets, the detector.  Not thread-safe: one per thread. */
+typedef struct sito_charset_ctx sito_charset_ctx;
+
+/* NULL when out of memory. */
+sito_charset_ctx *sito_charset_ctx_new(void);
+void sito_charset_ctx_free(sito_charset_ctx *cx);
+
+/* Where the decision came from (sito_charset_source_name: "bom", "http",
+ * "meta", "xml", "detected", "default"). */
+typedef enum sito_charset_source {
+    SITO_CHARSET_BOM,
+    SITO_CHARSET_HTTP,
+    SITO_CHARSET_META,
+    SITO_CHARSET_XML,
+    SITO_CHARSET_DETECTED,
+    SITO_CHARSET_DEFAULT,
+} sito_charset_source;
+const char *sito_charset_source_name(int source);
+
+typedef struct sito_charset_result {
+    sito_str text;          /* UTF-8, NUL-terminated (text.ptr[text.len]
+                               is 0 unless copied is 0: then a view of the
+                               input, BOM excluded) */
+    const char *charset;    /* canonical name ("UTF-8", "windows-1251",
+                               "Shift_JIS"; WHATWG names where there is
+                               one), static storage */
+    int source;             /* sito_charset_source */
+    int copied;             /* text is a new arena string */
+    uint64_t replacements;  /* U+FFFD inserted for undecodable bytes */
+} sito_charset_result;
+
+/* Decodes raw[0..len) to UTF-8.  http_charset is the charset= of the HTTP
+ * Content-Type (may be empty).  Valid UTF-8 comes back as a view without a
+ * copy; anything else is converted into arena a.  Undecodable bytes become
+ * U+FFFD and are counted; nothing is dropped.  SITO_OK, SITO_ERR_NOMEM,
+ * or SITO_ERR_FORMAT if iconv fails other than on bad input (then *out is
+ * empty). */
+int sito_charset_to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
+                         sito_str http_charset, sito_arena *a,
+                         sito_charset_result *out);
+
+/* Decodes raw as the encoding label names, without detection (a BOM still
+ * wins, as in the WHATWG "decode").  SITO_ERR_ARG for an unknown label,
+ * else as sito_charset_to_utf8 (source is "http" or "bom"). */
+int sito_charset_decode(sito_charset_ctx *cx, const char *label, size_t label_len,
+                        const char *raw, size_t len, sito_arena *a,
+                        sito_charset_result *out);
+
+/* The WHATWG "get an encoding": the canonical name of a label ("latin1" ->
+ * "windows-1252", "gb2312" -> "GBK"), case-insensitive, surrounding
+ * whitespace ignored; a few labels WHATWG lacks but iconv decodes (ibm852,
+ * utf-32, johab, ...) are accepted too.  NULL when unknown. */
+const char *sito_charset_canonical(const char *label, size_t len);
+
+/* The WHATWG prescan for <meta charset> / <meta http-equiv content> in the
+ * first 1024 bytes (comments, quoting and attributes as the standard
+ * says).  The canonical name, or NULL when nothing usable is declared. */
+const char *sito_charset_prescan(const char *raw, size_t len);
+
+/* A pipeline stage: for text/html, application/xhtml+xml and text/plain
+ * documents, replaces doc->raw by its UTF-8 decoding, sets doc->charset
+ * and the charset_replacements signal, and counts documents with
+ * replacements in errors[SITO_E_INVALID_UTF8].  Its process() fails only
+ * when out of memory.  SITO_OK or SITO_ERR_NOMEM. */
+int sito_charset_stage(sito_stage *out);
+
+/* 1 when s[0..n) is valid UTF-8 (ASCII skipped a word at a time). */
+int sito_utf8_valid(const char *s, size_t n);
+
+/* Copies s[0..n) to dst replacing each maximal invalid subpart by U+FFFD.
+ * dst must hold 3*n bytes.  Returns the bytes written; *replacements (may
+ * be NULL) receives the count. */
+size_t sito_utf8_sanitize(char *dst, const char *s, size_t n,
+                          size_t *replacements);
+
+/* (HTML: declared by the HTML module) */
 
 /* ----------------------------------------- quality signals (src/quality/) */
 

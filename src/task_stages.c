@@ -7,6 +7,8 @@
  */
 #include "task_stages.h"
 
+#include <stdio.h>
+
 static int require_text(sito_stage *st, sito_doc *d, sito_stats *stats)
 {
     (void)st;
@@ -36,6 +38,8 @@ int task_add_stages(sito_pipeline *p, const sito_run_options *opt, char *errbuf,
             (rc = sito_pipeline_add(p, st)))
             return rc;
     }
+    if ((rc = sito_charset_stage(&st)) || (rc = sito_pipeline_add(p, st)))
+        return rc;
     if ((rc = sito_pipeline_add(p, (sito_stage){.name = "require_text", .process = require_text})))
         return rc;
     const sito_quality_config *q = opt->quality;

@@ -12,5 +12,6 @@ int cmd_signals(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_charset(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct {
     {"filter", cmd_filter, "apply the filters to annotated JSONL documents"},
     {"status", cmd_status, "show done/running/failed tasks of a job directory"},
     {"dedup", cmd_dedup, "remove exact, near-duplicate documents and repeated lines"},
+    {"charset", cmd_charset, "detect the encoding of files and decode them to UTF-8"},
 };
 
 static void usage(FILE *f)
