@@ -405,6 +405,8 @@ int sito_warc_next(sito_warc_reader *r, sito_warc_record *rec);
 uint64_t sito_warc_tell(const sito_warc_reader *r);
 /* Whether the file is gzip-compressed. */
 int sito_warc_is_gzip(const sito_warc_reader *r);
+/* Intact records returned so far. */
+int sito_warc_records_seen(const sito_warc_reader *r);
 
 void sito_warc_close(sito_warc_reader *r);
 
