@@ -640,7 +640,7 @@ typedef struct sito_job_result {
     int tasks_total, tasks_done, tasks_skipped, tasks_failed;
     int stopped;             /* stopped on request */
     int failed_step, failed_task;   /* the first failure, -1 if none */
-    char failed_msg[256];
+    char failed_msg[512];
 } sito_job_result;
 
 /* Runs the job locally.  SITO_OK when every task ran (see r for failures

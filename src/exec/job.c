@@ -334,7 +334,7 @@ static void write_step(FILE *f, const exec_step *s)
 
 static int write_job_file(const sito_job *j, const char *path, char *err, size_t errlen)
 {
-    char tmp[PATH_MAX];
+    char tmp[PATH_MAX + 32];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f)
@@ -533,7 +533,7 @@ int sito_job_save(sito_job *j, char *err, size_t errlen)
 
 int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t errlen)
 {
-    char path[PATH_MAX], tmp[PATH_MAX];
+    char path[PATH_MAX], tmp[PATH_MAX + 32];
     memset(out, 0, sizeof *out);
     for (int s = 0; s < j->n_steps; s++) {
         if (j->steps[s].kind != SITO_STEP_RUN)

@@ -31,7 +31,7 @@ typedef struct pool {
     worker_slot *slots;
     pthread_mutex_t lock;           /* guards the first failure */
     int failed_task;
-    char failed_msg[256];
+    char failed_msg[512];
 } pool;
 
 typedef struct worker {
