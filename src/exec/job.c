@@ -272,7 +272,7 @@ int sito_job_task_state(const sito_job *j, int step, int task)
     while (fgets(line, sizeof line, f)) {
         char ev[16];
         int n;
-        if (sscanf(line, "%*s task %d %15s", &n, ev) == 2 &&
+        if (sscanf(line, "%*s task %d %15[a-z]", &n, ev) == 2 &&
             (!strcmp(ev, "start") || !strcmp(ev, "done") || !strcmp(ev, "failed") ||
              !strcmp(ev, "stopped")))
             memcpy(last, ev, sizeof last);
