@@ -455,8 +455,9 @@ int sito_writer_line(sito_writer *w, const char *line, size_t len);
 /* Compressed bytes written so far. */
 uint64_t sito_writer_bytes(const sito_writer *w);
 /* Finishes the zstd frame, fsyncs, renames to the final name, frees w.
- * SITO_OK or SITO_ERR_IO (the temporary file is then removed). */
-int sito_writer_commit(sito_writer *w);
+ * The file's size is stored in *bytes when bytes is not NULL.  SITO_OK or
+ * SITO_ERR_IO (the temporary file is then removed). */
+int sito_writer_commit(sito_writer *w, uint64_t *bytes);
 /* Removes the temporary file and frees w. */
 void sito_writer_abort(sito_writer *w);
 

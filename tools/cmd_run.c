@@ -1,41 +1,116 @@
-/* cmd_run.c — TEMPORARY `sito run` until the lead's lands on main: input
- * files, -o DIR, --model, and the executor options of exec_cli.c. */
+/*
+ * cmd_run.c — `sito run IN... -o DIR`: every input through the run
+ * pipeline, one output shard per input, then DIR/stats.json.  Options of
+ * the pipeline are parsed here; the run itself is a job handed to the
+ * executors (exec_cli.c: -j, --tasks, --slurm, progress line, resume).
+ */
 #include "cmds.h"
 #include "exec_cli.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: sito run [OPTIONS] INPUT... -o OUTDIR\n"
+    "Reads WARC/WET files (plain or gzip), JSONL (.jsonl[.gz|.zst], datatrove\n"
+    "layout) or single HTML/text files, and writes one JSONL.zst shard per input:\n"
+    "  OUTDIR/<shard>.jsonl.zst           kept documents\n"
+    "  OUTDIR/rejects/<shard>.jsonl.zst   rejected documents, with metadata.filter\n"
+    "  OUTDIR/stats.json                  every counter\n"
+    "options:\n"
+    "  -o, --output DIR     output directory (required)\n"
+    "  --model PATH         fastText language-id model (default: $SITO_MODEL,\n"
+    "                       else models/lid.176.ftz when it exists)\n"
+    "  --annotate-only      keep every document, write all signals\n"
+    "  --signals            write metadata.signals for kept documents too\n"
+    "  --max-record BYTES   largest record kept in memory (default 64 MiB)\n"
+    "  --zstd-level N       output compression level (default 3)\n"
+    "  -q, --quiet          no progress line\n"
+    "  -h, --help           this text\n";
+/* The executor options (-j, --tasks, --slurm ...) are in exec_cli.c. */
 
 int cmd_run(int argc, char **argv)
 {
     sito_run_options opt = {0};
-    exec_cli ec;
     const char *outdir = NULL;
-    char *inputs[4096];
-    int n = 0;
+    int quiet = 0, ninputs = 0;
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    exec_cli ec;
     exec_cli_init(&ec);
+    if (!inputs)
+        return 2;
     for (int i = 1; i < argc; i++) {
-        int r = exec_cli_option(&ec, argc, argv, &i);
-        if (r < 0)
+        int ex = exec_cli_option(&ec, argc, argv, &i);
+        if (ex) {
+            if (ex > 0)
+                continue;
+            free(inputs);
             return 2;
-        if (r)
-            continue;
-        if (!strcmp(argv[i], "--help")) {
-            printf("usage: sito run IN... -o DIR [--model M]\n%s", exec_cli_help);
+        }
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            fputs(exec_cli_help, stdout);
+            free(inputs);
             return 0;
-        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
             outdir = argv[++i];
-        } else if (!strcmp(argv[i], "--model") && i + 1 < argc) {
+        } else if (!strcmp(a, "--model") && more) {
             opt.model_path = argv[++i];
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "sito run: unknown option %s\n", argv[i]);
+        } else if (!strcmp(a, "--annotate-only")) {
+            opt.annotate_only = 1;
+        } else if (!strcmp(a, "--signals")) {
+            opt.with_signals = 1;
+        } else if (!strcmp(a, "--max-record") && more) {
+            char *e;
+            unsigned long long v = strtoull(argv[++i], &e, 10);
+            if (*e || v == 0) {
+                fprintf(stderr, "sito run: --max-record: not a positive number: '%s'\n", argv[i]);
+                free(inputs);
+                return 2;
+            }
+            opt.max_record = (size_t)v;
+        } else if (!strcmp(a, "--zstd-level") && more) {
+            char *e;
+            long v = strtol(argv[++i], &e, 10);
+            if (*e || v < 1 || v > 19) {
+                fprintf(stderr, "sito run: --zstd-level: expected 1..19, got '%s'\n", argv[i]);
+                free(inputs);
+                return 2;
+            }
+            opt.zstd_level = (int)v;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "sito run: unknown option or missing value: '%s' (see sito run --help)\n", a);
+            free(inputs);
             return 2;
-        } else if (n < 4096) {
-            inputs[n++] = argv[i];
+        } else {
+            inputs[ninputs++] = a;
         }
     }
-    if (!outdir || !n) {
-        fprintf(stderr, "sito run: need input files and -o DIR\n");
+    if (!outdir || !ninputs) {
+        fprintf(stderr, "sito run: %s (see sito run --help)\n",
+                !ninputs ? "no input given" : "no output directory given (-o DIR)");
+        free(inputs);
         return 2;
     }
-    return exec_cli_run(&ec, &opt, inputs, n, outdir);
+    if (!opt.model_path) {
+        const char *env = getenv("SITO_MODEL");
+        if (env && *env)
+            opt.model_path = env;
+        else if (access("models/lid.176.ftz", R_OK) == 0)
+            opt.model_path = "models/lid.176.ftz";
+    }
+    /* Every run is a job (markers, resume, per-task logs): see exec_cli.c. */
+    ec.quiet |= quiet;
+    int rc = exec_cli_run(&ec, &opt, (char **)inputs, ninputs, outdir);
+    free(inputs);
+    return rc;
 }

@@ -169,9 +169,9 @@ int exec_cli_run_local(const sito_job *j, int workers, int quiet, int first, int
                 sito_job_step_name(j, r.failed_step), r.failed_task, r.failed_msg, log);
         return 1;
     }
-    if (!quiet && step < 0)
-        fprintf(stderr, "sito: %d tasks done (%d were already complete) in %s\n", r.tasks_done,
-                r.tasks_skipped, sito_job_dir(j));
+    if (!quiet && r.tasks_skipped)
+        fprintf(stderr, "sito: %d of %d tasks were already complete (skipped)\n",
+                r.tasks_skipped, r.tasks_total);
     return 0;
 }
 
@@ -205,7 +205,7 @@ static sito_job *build_job(const exec_cli *c, const sito_run_options *opt, char 
     return j;
 }
 
-static int merge_stats(const sito_job *j)
+static int merge_stats(const sito_job *j, int quiet)
 {
     sito_stats s;
     char err[1024];
@@ -213,6 +213,10 @@ static int merge_stats(const sito_job *j)
         fprintf(stderr, "sito: %s\n", err);
         return 1;
     }
+    if (!quiet)
+        fprintf(stderr, "sito run: %llu inputs, %llu documents kept, %llu rejected -> %s\n",
+                (unsigned long long)s.inputs, (unsigned long long)s.docs_kept,
+                (unsigned long long)s.docs_rejected, sito_job_dir(j));
     return 0;
 }
 
@@ -233,7 +237,7 @@ static int submit_slurm(exec_cli *c, const sito_job *j)
         char stats[4096];
         snprintf(stats, sizeof stats, "%s/stats.json", sito_job_dir(j));
         printf("sito run: every task of %s is complete; nothing submitted\n", sito_job_dir(j));
-        return access(stats, F_OK) ? merge_stats(j) : 0;
+        return access(stats, F_OK) ? merge_stats(j, 1) : 0;
     }
     printf("sito run: submitted %d task%s of %s in %d array%s (jobs %s); "
            "`sito status %s` shows progress\n",
@@ -254,7 +258,7 @@ int exec_cli_run(exec_cli *c, const sito_run_options *opt, char **inputs, int n_
     else {
         rc = exec_cli_run_local(j, c->workers, c->quiet, 0, -1, -1);
         if (rc == 0)
-            rc = merge_stats(j);
+            rc = merge_stats(j, c->quiet);
     }
     sito_job_free(j);
     return rc;

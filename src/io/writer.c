@@ -102,7 +102,7 @@ int sito_writer_line(sito_writer *w, const char *line, size_t len)
 
 uint64_t sito_writer_bytes(const sito_writer *w) { return w->bytes; }
 
-int sito_writer_commit(sito_writer *w)
+int sito_writer_commit(sito_writer *w, uint64_t *bytes)
 {
     int rc = push(w, NULL, 0, ZSTD_e_end);
     if (rc == SITO_OK && fsync(w->fd) != 0)
@@ -118,6 +118,8 @@ int sito_writer_commit(sito_writer *w)
         errno = e;
         return rc;
     }
+    if (bytes)
+        *bytes = w->bytes;
     ZSTD_freeCStream(w->z);
     free(w->out);
     free(w->path);
