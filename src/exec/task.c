@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -40,34 +39,17 @@ static int stop_requested(const sito_task_ctl *ctl)
     return ctl && ctl->stop && ctl->stop(ctl->stop_ctx);
 }
 
-/* Temporary files of an earlier, killed attempt of this shard: ours now. */
-static void remove_stale_temporaries(const char *dir, const char *shard)
-{
-    static const char *const forms[] = {"%s/%s.jsonl.zst.tmp.*", "%s/rejects/%s.jsonl.zst.tmp.*"};
-    for (size_t i = 0; i < 2; i++) {
-        char pat[PATH_MAX];
-        glob_t g;
-        snprintf(pat, sizeof pat, forms[i], dir, shard);
-        if (glob(pat, GLOB_NOSORT, NULL, &g) == 0)
-            for (size_t k = 0; k < g.gl_pathc; k++)
-                unlink(g.gl_pathv[k]);
-        globfree(&g);
-    }
-}
-
 static int run_inputs(const sito_job *j, int step, int task, const sito_task_ctl *ctl,
                       sito_stats *total, char *err, size_t errlen)
 {
     const exec_step *s = &j->steps[step];
     task_progress tp = {ctl, 0, 0};
     for (size_t i = (size_t)task; i < s->n_inputs; i += (size_t)s->n_tasks) {
-        char shard[256];
         struct stat st;
         sito_stats one;
         if (stop_requested(ctl))
             return SITO_EXEC_STOPPED;
-        sito_shard_name(s->inputs[i], shard, sizeof shard);
-        remove_stale_temporaries(j->dir, shard);
+        /* sito_task_run removes temporaries of a killed earlier attempt. */
         memset(&one, 0, sizeof one);
         double t0 = exec_now();
         int rc = sito_task_run(&s->opt, s->inputs[i], j->dir, &one,
