@@ -18,7 +18,7 @@ for k in $(seq "$copies"); do
   for f in "$data"/warc/*.warc.gz; do ln -s "$f" "$tmp/in/c$k-$(basename "$f")"; done
 done
 inputs=("$tmp"/in/*.warc.gz)
-mb=$(du -cLb "${inputs[@]}" | tail -n 1 | awk '{ printf "%.1f", $1 / 1e6 }')
+mb=$(stat -L -c %s "${inputs[@]}" | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
 
 run() {  # run J: prints "seconds docs"
   local out="$tmp/out-j$1" t0 t1

@@ -177,8 +177,10 @@ int exec_cli_run_local(const sito_job *j, int workers, int quiet, int first, int
 
 /* ------------------------------------------------------------ the job */
 
+/* The job, or NULL with *exit_code set: 2 for bad inputs or a refused
+ * job, 1 when the output directory cannot be written. */
 static sito_job *build_job(const exec_cli *c, const sito_run_options *opt, char **inputs,
-                           int n, const char *outdir)
+                           int n, const char *outdir, int *exit_code)
 {
     char err[1024];
     sito_job *j = sito_job_new(outdir);
@@ -195,8 +197,9 @@ static sito_job *build_job(const exec_cli *c, const sito_run_options *opt, char 
                                (const char *const *)inputs, (size_t)n, sito_job_step_tasks(j, 0),
                                err, sizeof err);
     }
-    if (!rc)
-        rc = sito_job_save(j, err, sizeof err);
+    *exit_code = 2;
+    if (!rc && (rc = sito_job_save(j, err, sizeof err)) == SITO_ERR_IO)
+        *exit_code = 1;
     if (rc) {
         fprintf(stderr, "sito run: %s\n", err);
         sito_job_free(j);
@@ -249,10 +252,10 @@ static int submit_slurm(exec_cli *c, const sito_job *j)
 int exec_cli_run(exec_cli *c, const sito_run_options *opt, char **inputs, int n_inputs,
                  const char *outdir)
 {
-    sito_job *j = build_job(c, opt, inputs, n_inputs, outdir);
-    if (!j)
-        return 2;
     int rc;
+    sito_job *j = build_job(c, opt, inputs, n_inputs, outdir, &rc);
+    if (!j)
+        return rc;
     if (c->slurm)
         rc = submit_slurm(c, j);
     else {
