@@ -48,3 +48,20 @@ grep -q "tasks, now 3" "$TMPDIR/err" || { cat "$TMPDIR/err"; exit 1; }
 # sito status: every task done, exit 0.
 "$SITO" status "$TMPDIR/j2" >"$TMPDIR/status"
 grep -q "${#warcs[@]} done" "$TMPDIR/status"
+
+# A failing step: exit 1 naming the task and its log; status shows it failed.
+two=("${warcs[@]:0:2}")
+if "$SITO" run "${two[@]}" -o "$TMPDIR/f" -q --then 'echo broken >&2; exit 3' "${model[@]}" 2>"$TMPDIR/ferr"; then
+  echo "a failing step was not reported"; exit 1
+else
+  rc=$?
+fi
+[ "$rc" -eq 1 ] || { echo "failing step: exit $rc, expected 1"; cat "$TMPDIR/ferr"; exit 1; }
+grep -q "logs/then1/task-0000" "$TMPDIR/ferr" || { cat "$TMPDIR/ferr"; exit 1; }
+rc=0
+"$SITO" status "$TMPDIR/f" >"$TMPDIR/fst" || rc=$?
+[ "$rc" -eq 1 ] || { echo "status of a failed job: exit $rc"; exit 1; }
+grep -q "step 1/2 run: 2 tasks: 2 done" "$TMPDIR/fst"
+grep -q "2 failed" "$TMPDIR/fst" || { cat "$TMPDIR/fst"; exit 1; }
+grep -q "status 3" "$TMPDIR/fst" || { cat "$TMPDIR/fst"; exit 1; }
+grep -q "broken" "$TMPDIR/f/logs/then1/task-00000.log"
