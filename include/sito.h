@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -489,10 +490,24 @@ typedef struct sito_run_options {
     int keep_pii;           /* do not replace e-mail and IP addresses */
     size_t max_record;      /* see sito_warc_options */
     int zstd_level;
-    const sito_langid_model *model;       /* NULL: no language id */
-    const sito_quality_config *quality;   /* NULL: the compiled-in defaults */
-    const sito_url_blocklist *blocklist;  /* NULL: no URL filter */
+    const char *model_path;     /* fastText model; NULL: no language id */
+    const char *config_path;    /* filter thresholds (YAML); NULL: built in */
+    const char *blocklist_path; /* URL block list; NULL: no URL filter */
+    /* Loaded from the paths by sito_run_options_load, or set by the caller;
+     * read-only, shared by every task and thread of a process. */
+    const sito_langid_model *model;
+    const sito_quality_config *quality;
+    const sito_url_blocklist *blocklist;
+    unsigned owned;             /* which of the three the options own */
 } sito_run_options;
+
+/* Loads the model, configuration and block list named by the paths into
+ * the pointers that are still NULL (the configuration always: the
+ * compiled-in defaults when config_path is NULL).  SITO_OK, or an error
+ * with a one-line message naming the file in err. */
+int sito_run_options_load(sito_run_options *o, char *err, size_t errlen);
+/* Frees what sito_run_options_load loaded and clears those pointers. */
+void sito_run_options_free(sito_run_options *o);
 
 /* One task: one input shard through the run pipeline into
  * OUTDIR/<shard>.jsonl.zst and OUTDIR/rejects/<shard>.jsonl.zst.  The input
@@ -692,7 +707,173 @@ int sito_url_filter_stage(sito_stage *out, const sito_url_blocklist *bl);
 
 /* ---------------------------------------------- executors (src/exec/) */
 
-/* (declared by the executors module) */
+/* A job is a list of steps run in order over one job directory DIR.  A
+ * step is N independent tasks; task i of a step handles the inputs i, i+N,
+ * i+2N, ... of the step's input list sorted by path (strcmp), so the
+ * assignment is stable for the same inputs and N.  Kinds of step:
+ *   run      each input through sito_task_run into DIR/<shard>.jsonl.zst
+ *            and DIR/rejects/<shard>.jsonl.zst;
+ *   command  a shell command (/bin/sh -c) run once per task, for steps that
+ *            read an earlier step's files (dedup).  Placeholders, replaced
+ *            by shell-quoted words: {task} (0-based), {tasks} (N), {dir}
+ *            (DIR), {inputs} (the task's inputs), {shards} (their shard
+ *            names, see sito_shard_name).  Exit status 0 means done.
+ * Layout of DIR: job.json (the whole job: steps, inputs, task counts,
+ * options — a job is fully described by it), completions/task-NNNNN (an
+ * empty marker: the task finished), stats/task-NNNNN.json (its counters),
+ * logs/task-NNNNN.log (appended by every attempt), stats.json (merged over
+ * the run steps), slurm/ (sbatch scripts and the submission record).  The
+ * first step uses these names; a later step called NAME uses
+ * completions/NAME/, stats/NAME/ and logs/NAME/.
+ * A finished task writes its outputs (by rename), then its stats, then its
+ * marker; a rerun skips tasks whose marker exists.  Saving a job whose
+ * description differs from an existing DIR/job.json (other inputs, task
+ * count or options) is refused while any marker exists. */
+typedef struct sito_job sito_job;
+
+#define SITO_JOB_MAX_STEPS 16
+#define SITO_EXEC_STOPPED 2   /* not an error: stopped on request */
+
+enum { SITO_STEP_RUN, SITO_STEP_COMMAND };
+
+/* A new, empty job over the directory dir (not created yet).  NULL when
+ * out of memory. */
+sito_job *sito_job_new(const char *dir);
+/* Appends a step.  name: [A-Za-z0-9_-], unique in the job.  inputs are
+ * made absolute and sorted; for a run step each must be readable and
+ * shard names must not collide.  n_tasks 0 means one task per input;
+ * more tasks than inputs is refused.  command is the template of a
+ * command step (NULL for run steps); opt the options of a run step (NULL
+ * for command steps; model_path is made absolute).  SITO_OK, or
+ * SITO_ERR_ARG / SITO_ERR_IO / SITO_ERR_LIMIT with a message in err. */
+int sito_job_add_step(sito_job *j, int kind, const char *name, const sito_run_options *opt,
+                      const char *command, const char *const *inputs, size_t n_inputs,
+                      int n_tasks, char *err, size_t errlen);
+/* Creates DIR and its subdirectories and writes DIR/job.json, or checks an
+ * existing one (see above).  SITO_OK, SITO_ERR_ARG (another job with
+ * finished tasks) or SITO_ERR_IO, with a message in err. */
+int sito_job_save(sito_job *j, char *err, size_t errlen);
+/* Loads a job from its job.json.  NULL with a message in err. */
+sito_job *sito_job_load(const char *job_file, char *err, size_t errlen);
+void sito_job_free(sito_job *j);
+
+const char *sito_job_dir(const sito_job *j);
+int sito_job_steps(const sito_job *j);
+const char *sito_job_step_name(const sito_job *j, int step);
+int sito_job_step_kind(const sito_job *j, int step);
+int sito_job_step_tasks(const sito_job *j, int step);
+/* Inputs of a task of a step, in order: fills up to max, returns how many
+ * the task has. */
+size_t sito_job_task_inputs(const sito_job *j, int step, int task, const char **out, size_t max);
+
+/* What the markers and the task's log say about a task. */
+typedef enum sito_task_state {
+    SITO_TASK_MISSING,   /* never started (no log) */
+    SITO_TASK_STARTED,   /* its last attempt started and did not finish:
+                            running now, or killed */
+    SITO_TASK_FAILED,    /* its last attempt failed or was stopped */
+    SITO_TASK_DONE,      /* completion marker present */
+} sito_task_state;
+int sito_job_task_state(const sito_job *j, int step, int task);
+/* The paths of a task's log, marker and stats file (NUL-terminated,
+ * truncated to n bytes). */
+void sito_job_task_path(const sito_job *j, int step, int task, const char *what, char *out,
+                        size_t n);
+
+/* Controls for one task run: progress (cumulative input bytes and
+ * documents of the task) and a stop request checked between inputs and,
+ * for command steps, while the command runs (it then gets SIGTERM). */
+typedef struct sito_task_ctl {
+    sito_progress_fn progress;
+    void *progress_ctx;
+    int (*stop)(void *ctx);
+    void *stop_ctx;
+} sito_task_ctl;
+
+/* Runs one task unless its marker exists (then SITO_OK at once, *skipped
+ * set when skipped is not NULL).  Appends start/done/failed lines to the
+ * task's log.  SITO_OK, SITO_EXEC_STOPPED, or the error of the failing
+ * input or command with a message in err. */
+int sito_job_run_task(const sito_job *j, int step, int task, const sito_task_ctl *ctl,
+                      int *skipped, char *err, size_t errlen);
+
+/* Merges stats/task-*.json of every run step into *out and writes
+ * DIR/stats.json (by rename).  SITO_OK, SITO_ERR_FORMAT (a task's stats
+ * is missing or unreadable: named in err) or SITO_ERR_IO. */
+int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t errlen);
+
+/* Progress of a running job, for a progress line. */
+typedef struct sito_job_progress {
+    int step, n_steps;
+    const char *step_name;
+    int tasks_total, tasks_done, tasks_failed, tasks_running;
+    uint64_t bytes_total, bytes_done, docs_done;
+    double seconds;
+} sito_job_progress;
+
+/* The local executor: every step in order, its unfinished tasks on a pool
+ * of worker threads (each task has its own pipeline and arena).  A step
+ * starts when every task of the previous one is done. */
+typedef struct sito_local_options {
+    int workers;                        /* 0: every online core */
+    int first_task, last_task;          /* a task range of every step;
+                                           last_task < 0: all */
+    int only_step;                      /* -1: all steps, else just this */
+    const volatile sig_atomic_t *stop;  /* set non-zero (e.g. by a signal
+                                           handler) to stop: no new task
+                                           starts, running ones stop at
+                                           their next input */
+    void (*progress)(void *ctx, const sito_job_progress *p);  /* from the
+                                           calling thread, ~5 times/s */
+    void *progress_ctx;
+} sito_local_options;
+
+typedef struct sito_job_result {
+    int tasks_total, tasks_done, tasks_skipped, tasks_failed;
+    int stopped;             /* stopped on request */
+    int failed_step, failed_task;   /* the first failure, -1 if none */
+    char failed_msg[512];
+} sito_job_result;
+
+/* Runs the job locally.  SITO_OK when every task ran (see r for failures
+ * and stops), or an error starting workers. */
+int sito_exec_local(const sito_job *j, const sito_local_options *o, sito_job_result *r);
+
+/* The Slurm executor: one sbatch script per step (DIR/slurm/), submitted
+ * as a job array with --requeue, each element running `SITO task
+ * DIR/job.json --step S --task-range A-B` on tasks_per_job tasks; a step
+ * depends on the previous one with --dependency=afterok; arrays larger
+ * than MaxArraySize are split; a last single job merges stats.  Only
+ * unfinished tasks are submitted. */
+typedef struct sito_slurm_options {
+    const char *sito_path;      /* absolute path of the sito program */
+    const char *partition, *time, *mem;   /* NULL: Slurm's defaults */
+    int cpus_per_task;          /* 0: 1 */
+    int tasks_per_job;          /* tasks per array element; 0: 1 */
+    int max_array_size;         /* 0: MaxArraySize of scontrol show config */
+    int hold;                   /* submit the first array held */
+} sito_slurm_options;
+
+typedef struct sito_slurm_result {
+    int tasks_pending;          /* unfinished tasks submitted */
+    int arrays;                 /* job arrays submitted */
+    char job_ids[256];          /* space-separated Slurm job ids */
+} sito_slurm_result;
+
+/* Writes the scripts and submits them with sbatch.  With every task done,
+ * submits nothing (r->tasks_pending 0).  Refuses (SITO_ERR_ARG) while
+ * jobs of an earlier submission for DIR are still queued.  SITO_OK or an
+ * error with a message in err (sbatch's own message included). */
+int sito_exec_slurm(const sito_job *j, const sito_slurm_options *o, sito_slurm_result *r,
+                    char *err, size_t errlen);
+
+/* Calls fn for every queued or running array element of DIR's Slurm jobs
+ * (squeue), with each task it covers.  SITO_OK, or SITO_ERR_IO when
+ * squeue cannot run. */
+int sito_slurm_queue(const sito_job *j,
+                     void (*fn)(void *ctx, int step, int task, const char *job_id,
+                                const char *state),
+                     void *ctx);
 
 /* ---------------------------------------------- deduplication (src/dedup/) */
 
