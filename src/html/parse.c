@@ -238,6 +238,19 @@ static int in_scope(parser *p, int tag)
     return -1;
 }
 
+/* Like in_scope, for table parts: only html, table and template bound. */
+static int in_table_scope(parser *p, int tag)
+{
+    for (int i = p->sp; i > 0; i--) {
+        int t = p->stack[i]->tag;
+        if (t == tag)
+            return i;
+        if (t == TAG_html || t == TAG_table || t == TAG_template)
+            return -1;
+    }
+    return -1;
+}
+
 static void pop_to(parser *p, int index)
 {
     if (index > 0)
@@ -764,6 +777,20 @@ static void end_tag(parser *p, tag_token *tk)
     }
     if (t != TAG_UNKNOWN && in_set(&formatting, t)) {
         end_formatting(p, t);
+        return;
+    }
+    if (t == TAG_table || t == TAG_tbody || t == TAG_thead || t == TAG_tfoot || t == TAG_tr ||
+        t == TAG_td || t == TAG_th || t == TAG_caption || t == TAG_colgroup) {
+        int i = in_table_scope(p, t);
+        if (i > 0)
+            pop_to(p, i);
+        return;
+    }
+    if (t != TAG_UNKNOWN && in_set(&special, t)) {
+        /* block end tags: close the element if it is in scope, else ignore */
+        int i = in_scope(p, t);
+        if (i > 0)
+            pop_to(p, i);
         return;
     }
     for (int i = p->sp; i > 0; i--) {
