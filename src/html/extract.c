@@ -524,12 +524,45 @@ static int should_remove(ex *x, html_node *n)
     return 0;
 }
 
-/* Removes boilerplate blocks inside the article, innermost first. */
-static void clean_article(ex *x, html_node *n)
+/* class/id words of blocks that are never article text, wherever they
+ * sit (a block holding most of the article is kept regardless) */
+static const char *const boiler_pats[] = {
+    "comment", "share", "social", "related", "byline", "newsletter", "subscribe",
+    "promo", "advert", "sponsor", "breadcrumb", "recommend", "outbrain", "taboola",
+    "popular", "trending", "signup", "cookie", "toolbar", NULL,
+};
+
+static int is_boilerplate(const html_node *n, uint32_t article_chars)
 {
+    if (!n->n_attrs || n->chars * 2 > article_chars)
+        return 0;
+    char buf[256];
+    if (!class_id(n, buf, sizeof buf))
+        return 0;
+    return has_any(buf, boiler_pats);
+}
+
+static void subtract_stats(html_node *n)
+{
+    for (html_node *p = n->parent; p; p = p->parent) {
+        p->chars -= n->chars;
+        p->link_chars -= n->link_chars;
+        p->n_p -= n->n_p;
+        p->n_commas -= n->n_commas;
+    }
+}
+
+/* Removes boilerplate blocks inside the article, innermost first. */
+static void clean_article(ex *x, html_node *n, uint32_t article_chars)
+{
+    if (n->kind == HTML_ELEMENT && is_boilerplate(n, article_chars)) {
+        n->mark |= M_DROP;
+        subtract_stats(n);
+        return;
+    }
     for (html_node *c = n->first; c; c = c->next)
         if (c->kind == HTML_ELEMENT && !(c->mark & M_DROP))
-            clean_article(x, c);
+            clean_article(x, c, article_chars);
     if (n->kind != HTML_ELEMENT)
         return;
     int t = n->tag;
@@ -541,16 +574,9 @@ static void clean_article(ex *x, html_node *n)
         return;
     if (t == TAG_form || t == TAG_fieldset || t == TAG_table || t == TAG_ul || t == TAG_div ||
         t == TAG_ol) {
-        if (should_remove(x, n))
+        if (should_remove(x, n)) {
             n->mark |= M_DROP;
-        else
-            return;
-        /* the parent's counts no longer include n */
-        for (html_node *p = n->parent; p; p = p->parent) {
-            p->chars -= n->chars;
-            p->link_chars -= n->link_chars;
-            p->n_p -= n->n_p;
-            p->n_commas -= n->n_commas;
+            subtract_stats(n);
         }
     }
 }
@@ -571,9 +597,13 @@ static html_node *run_once(ex *x)
         return NULL;
     mark_article(best);
     html_node *parent = best->parent;
+    uint32_t chars = 0;
     for (html_node *s = parent->first; s; s = s->next)
         if (s->mark & M_KEEP)
-            clean_article(x, s);
+            chars += s->chars;
+    for (html_node *s = parent->first; s; s = s->next)
+        if (s->mark & M_KEEP)
+            clean_article(x, s, chars);
     return parent;
 }
 
