@@ -95,7 +95,7 @@ static const unsigned char never_content[TAG_COUNT] = {
     T(embed), T(head), T(title), T(button), T(select), T(textarea), T(input), T(canvas),
     T(audio), T(video), T(map), T(noframes), T(noembed), T(link), T(meta), T(nav),
     T(aside), T(footer), T(datalist), T(dialog), T(frameset), T(frame), T(applet),
-    T(param), T(source), T(track), T(picture), T(img), T(area), T(base),
+    T(param), T(source), T(track), T(picture), T(img), T(area), T(base), T(figcaption),
 };
 #undef T
 
@@ -529,7 +529,8 @@ static int should_remove(ex *x, html_node *n)
 static const char *const boiler_pats[] = {
     "comment", "share", "social", "related", "byline", "newsletter", "subscribe",
     "promo", "advert", "sponsor", "breadcrumb", "recommend", "outbrain", "taboola",
-    "popular", "trending", "signup", "cookie", "toolbar", NULL,
+    "popular", "trending", "signup", "cookie", "toolbar", "caption", "credit", "meta",
+    "footer", "author", NULL,
 };
 
 static int is_boilerplate(const html_node *n, uint32_t article_chars)
