@@ -59,6 +59,9 @@ static const char *const unlikely_pats[] = {
     "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
     "yom-remote", NULL,
 };
+static const char *const hard_unlikely_pats[] = {
+    "comment", "disqus", "replies", NULL,
+};
 static const char *const maybe_pats[] = {
     "and", "article", "body", "column", "content", "main", "shadow", NULL,
 };
@@ -133,12 +136,16 @@ static int is_unlikely(const ex *x, const html_node *n)
             if (role->value_len == strlen(unlikely_roles[i]) &&
                 !strncasecmp(role->value, unlikely_roles[i], role->value_len))
                 return 1;
-    if (!x->strip_unlikely || n->tag == TAG_body || n->tag == TAG_a || n->tag == TAG_html)
+    if (n->tag == TAG_body || n->tag == TAG_a || n->tag == TAG_html)
         return 0;
     char buf[256];
     if (!class_id(n, buf, sizeof buf))
         return 0;
-    return has_any(buf, unlikely_pats) && !has_any(buf, maybe_pats);
+    /* comment sections stay out even when the retries relax the rules */
+    if (!x->strip_unlikely && !has_any(buf, hard_unlikely_pats))
+        return 0;
+    return has_any(buf, x->strip_unlikely ? unlikely_pats : hard_unlikely_pats) &&
+           !has_any(buf, maybe_pats);
 }
 
 /* Marks what is never content; clears every other mark. */
