@@ -560,6 +560,10 @@ static void subtract_stats(html_node *n)
     }
 }
 
+#ifndef LINK_BLOCK_MAX
+#define LINK_BLOCK_MAX 0.8f /* a paragraph or item mostly of links is navigation */
+#endif
+
 /* Removes boilerplate blocks inside the article, innermost first. */
 static void clean_article(ex *x, html_node *n, uint32_t article_chars)
 {
@@ -580,6 +584,12 @@ static void clean_article(ex *x, html_node *n, uint32_t article_chars)
     }
     if (!x->clean_cond)
         return;
+    if ((t == TAG_p || t == TAG_li || t == TAG_dd || t == TAG_dt || (n->mark & M_INLINE_P) ||
+         (t >= TAG_h2 && t <= TAG_h6)) && n->chars && link_density(n) > LINK_BLOCK_MAX) {
+        n->mark |= M_DROP;
+        subtract_stats(n);
+        return;
+    }
     if (t == TAG_form || t == TAG_fieldset || t == TAG_table || t == TAG_ul || t == TAG_div ||
         t == TAG_ol) {
         if (should_remove(x, n)) {
