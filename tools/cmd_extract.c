@@ -302,6 +302,22 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* mkdir -p: 0, or -1 with errno set. */
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
 static int batch(const char *dir, const char *outdir)
 {
     char path[4096];
@@ -311,7 +327,7 @@ static int batch(const char *dir, const char *outdir)
         fprintf(stderr, "sito extract: cannot open %s: %s\n", path, strerror(errno));
         return 2;
     }
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+    if (mkdir_p(outdir) != 0) {
         fprintf(stderr, "sito extract: cannot create %s: %s\n", outdir, strerror(errno));
         closedir(d);
         return 2;
