@@ -537,8 +537,9 @@ int sito_extract_html(const char *html, size_t len, sito_arena *a, sito_extract_
  * content_type text/html or application/xhtml+xml (or empty: sniffed as
  * HTML when raw starts with '<' after whitespace) it sets doc->text, title,
  * html_lang, canonical and pub_date and the signal extract_text_frac.
- * Other documents, and pages whose main text is empty, get doc->skip = 1
- * and are counted in stats->docs_skipped.  doc->raw must already be UTF-8
+ * Documents without raw but with text (WET, JSONL) pass unchanged.  Other
+ * documents, and pages whose main text is empty, get doc->skip = 1 and are
+ * counted in stats->docs_skipped.  doc->raw must already be UTF-8
  * (the charset stage runs before).  SITO_OK, or SITO_ERR_NOMEM. */
 int sito_extract_stage(sito_stage *out);
 

@@ -19,5 +19,11 @@ int task_add_stages(sito_pipeline *p, const sito_run_options *opt, char *errbuf,
     (void)opt;
     (void)errbuf;
     (void)errlen;
+    sito_stage extract;
+    int rc = sito_extract_stage(&extract);
+    if (rc == SITO_OK)
+        rc = sito_pipeline_add(p, extract);
+    if (rc != SITO_OK)
+        return rc;
     return sito_pipeline_add(p, (sito_stage){.name = "require_text", .process = require_text});
 }

@@ -119,6 +119,8 @@ static int looks_like_html(sito_str raw)
 static int extract_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
 {
     (void)st;
+    if (!doc->raw.ptr && doc->text.len)
+        return SITO_OK;     /* WET / JSONL: the text is already there */
     int html = doc->raw.ptr && (str_is(doc->content_type, "text/html") ||
                                 str_is(doc->content_type, "application/xhtml+xml") ||
                                 (!doc->content_type.len && looks_like_html(doc->raw)));
