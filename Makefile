@@ -74,3 +74,16 @@ clean:
 .PHONY: all test test-san demo bench bootstrap clean
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+# libFuzzer harness for the HTML parser (clang): build-fuzz/fuzz_html
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
+FUZZ_SRC := $(filter-out src/html/charset.c,$(wildcard src/html/*.c)) src/util/arena.c src/names.c
+build-fuzz/fuzz_html: fuzz/fuzz_html.c $(FUZZ_SRC) $(wildcard src/html/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_html.c $(FUZZ_SRC)
+
+# Gumbo oracle helper (links libgumbo; never part of libsito)
+GUMBO_LIBS := $(shell pkg-config --libs gumbo 2>/dev/null)
+$(BUILD)/html_oracle: tests/html_oracle.c $(BUILD)/libsito.a
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ tests/html_oracle.c $(BUILD)/libsito.a $(GUMBO_LIBS) $(LDLIBS)

@@ -621,6 +621,36 @@ size_t sito_utf8_sanitize(char *dst, const char *s, size_t n,
                           size_t *replacements);
 
 /* (HTML: declared by the HTML module) */
+/* Main-content extraction from one HTML page.  The input is taken as UTF-8
+ * (convert other charsets first); invalid UTF-8 never crashes and comes out
+ * as U+FFFD.  Any bytes are accepted: parsing is one pass, memory is
+ * bounded by the page size (nodes, attributes and depth are capped; past
+ * the caps the rest of the page is ignored). */
+typedef struct sito_extract_result {
+    sito_str text;       /* the article: one line per paragraph, heading,
+                            list item or table row (cells tab-separated);
+                            "" when the page has no text */
+    sito_str title;      /* og:title, else <title>; "" if none */
+    sito_str lang;       /* <html lang> as written; "" if none */
+    sito_str canonical;  /* <link rel=canonical href>, else og:url */
+    sito_str date;       /* publication date as the page writes it
+                            (article:published_time, datePublished, ...) */
+} sito_extract_result;
+
+/* Extracts the main text and metadata of html[0..len).  Every string of
+ * *out is NUL-terminated and lives in arena a (views into html for none).
+ * SITO_OK, or SITO_ERR_NOMEM (then *out holds empty strings). */
+int sito_extract_html(const char *html, size_t len, sito_arena *a, sito_extract_result *out);
+
+/* The extraction stage ("extract"): for each document with doc->raw set and
+ * content_type text/html or application/xhtml+xml (or empty: sniffed as
+ * HTML when raw starts with '<' after whitespace) it sets doc->text, title,
+ * html_lang, canonical and pub_date and the signal extract_text_frac.
+ * Documents without raw but with text (WET, JSONL) pass unchanged.  Other
+ * documents, and pages whose main text is empty, get doc->skip = 1 and are
+ * counted in stats->docs_skipped.  doc->raw must already be UTF-8
+ * (the charset stage runs before).  SITO_OK, or SITO_ERR_NOMEM. */
+int sito_extract_stage(sito_stage *out);
 
 /* ----------------------------------------- quality signals (src/quality/) */
 

@@ -40,6 +40,8 @@ int task_add_stages(sito_pipeline *p, const sito_run_options *opt, char *errbuf,
     }
     if ((rc = sito_charset_stage(&st)) || (rc = sito_pipeline_add(p, st)))
         return rc;
+    if ((rc = sito_extract_stage(&st)) || (rc = sito_pipeline_add(p, st)))
+        return rc;
     if ((rc = sito_pipeline_add(p, (sito_stage){.name = "require_text", .process = require_text})))
         return rc;
     const sito_quality_config *q = opt->quality;
