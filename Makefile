@@ -30,6 +30,9 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
+# Compile in parallel even when called as plain `make test`.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+
 all: $(BUILD)/sito
 
 $(BUILD)/%.o: %.c
@@ -54,8 +57,13 @@ test: bootstrap $(BUILD)/sito $(BUILD)/unit
 # The README's run command: the main job on the bundled sample.
 demo: bootstrap $(BUILD)/sito
 	@rm -rf out/demo
-	@$(BUILD)/sito run sample/*.gz -o out/demo --model models/lid.176.ftz -q
-	@echo "output: out/demo/ (kept: $$(ls out/demo/*.jsonl.zst), rejects: out/demo/rejects/, stats: out/demo/stats.json)"
+	@$(BUILD)/sito run sample/*.gz -o out/demo -q
+	@echo "output: $(CURDIR)/out/demo/"
+	@echo "  kept documents:     out/demo/*.jsonl.zst ($$(zstdcat out/demo/*.jsonl.zst | wc -l) documents)"
+	@echo "  rejected documents: out/demo/rejects/*.jsonl.zst ($$(zstdcat out/demo/rejects/*.jsonl.zst | wc -l), each with metadata.filter)"
+	@echo "  counters:           out/demo/stats.json"
+	@for z in out/demo/*.jsonl.zst out/demo/rejects/*.jsonl.zst; do \
+	  if [ -n "$$(zstdcat $$z | head -c 1)" ]; then echo "  look at one:        zstdcat $$z | head -n 1"; break; fi; done
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test-san: bootstrap
