@@ -3,7 +3,7 @@
 # undisturbed run.
 set -eu
 in="$TMPDIR/big.warc.gz"
-for i in $(seq 1 30); do cat "$SITO_DATA"/warc/real-pages-a.warc.gz "$SITO_DATA"/warc/cc-main-2020-34-sample.warc.gz; done > "$in"
+for i in 1 2 3; do cat "$SITO_DATA"/warc/real-pages-a.warc.gz "$SITO_DATA"/warc/cc-main-2020-34-sample.warc.gz; done > "$in"
 "$SITO" run -q "$in" -o "$TMPDIR/ref"
 killed=0
 for attempt in 1 2 3 4 5 6 7 8; do
