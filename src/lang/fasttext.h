@@ -1,0 +1,140 @@
+/*
+ * fasttext.h — the in-memory form of a loaded fastText model, shared by the
+ * loader (fasttext_load.c) and the predictor (fasttext_predict.c).
+ * Everything the predictor indexes was range-checked by the loader: a row
+ * id taken from the dictionary, the n-gram index or the tree is always
+ * inside its array, so the predictor does no bounds checks of its own.
+ */
+#ifndef SITO_LANG_FASTTEXT_H
+#define SITO_LANG_FASTTEXT_H
+
+#include "sito.h"
+
+#include <stdint.h>
+
+enum { FT_LOSS_HS = 1, FT_LOSS_NS = 2, FT_LOSS_SOFTMAX = 3, FT_LOSS_OVA = 4 };
+
+#define FT_LABEL_PREFIX "__label__"
+#define FT_EOS "</s>"
+#define FT_HASH_INIT 2166136261u
+#define FT_HASH_MUL 16777619u
+
+/* One step of fastText's FNV-1a: the byte is sign-extended from int8 first
+ * (Dictionary::hash keeps this for old models trained with signed char). */
+static inline uint32_t ft_hash_step(uint32_t h, unsigned char b)
+{
+    h ^= (uint32_t)(int32_t)(int8_t)b;
+    return h * FT_HASH_MUL;
+}
+
+/* One slot of the pruned n-gram index: bucket -> compact row offset. */
+typedef struct ft_prune_slot {
+    uint32_t key;   /* FT_PRUNE_EMPTY when free */
+    int32_t val;
+} ft_prune_slot;
+#define FT_PRUNE_EMPTY 0xFFFFFFFFu
+
+struct sito_langid_model {
+    /* args */
+    int dim, dim_pad;        /* dim_pad: dim rounded up to 4 floats */
+    int minn, maxn, word_ngrams, loss;
+    uint32_t bucket;
+    uint64_t bucket_magic;   /* for the division-free hash % bucket */
+    /* dictionary: entries [0, nwords) are words, then nlabels labels */
+    int32_t size, nwords, nlabels;
+    char *strings;           /* every entry, NUL-terminated */
+    uint32_t *str_off, *str_len;
+    uint32_t vocab_mask;     /* vocab_id/vocab_hash have mask+1 slots */
+    int32_t *vocab_id;       /* -1: empty */
+    uint32_t *vocab_hash;
+    int32_t *sub_off;        /* word w's rows: sub_rows[sub_off[w]..[w+1]) */
+    int32_t *sub_rows;
+    /* n-gram buckets -> rows: pruned index, or nwords + bucket */
+    int pruned;              /* 1: look up prune; -1: drop all n-grams */
+    uint32_t prune_mask;
+    ft_prune_slot *prune;
+    /* input matrix, decoded: in_m rows of dim_pad floats, 64-byte aligned */
+    int64_t in_m;
+    float *in_rows;
+    /* output matrix: out_m rows of dim floats; dot = sum(x*row) * norm */
+    int32_t out_m;
+    float *out_rows;
+    float *out_norm;
+    /* hierarchical softmax tree: 2*nlabels-1 nodes, leaves first */
+    int32_t *tree_left, *tree_right;
+    /* sigmoid table of fastText's Loss (ns/ova prediction) */
+    float sigmoid_table[513];
+};
+
+/* hash % bucket without a division (Lemire's fastmod; exact for every
+ * 32-bit h and bucket >= 1). */
+static inline uint32_t ft_mod_bucket(const sito_langid_model *m, uint32_t h)
+{
+    uint64_t low = m->bucket_magic * h;
+    return (uint32_t)(((unsigned __int128)low * m->bucket) >> 64);
+}
+
+static inline uint32_t ft_prune_home(const sito_langid_model *m, uint32_t key)
+{
+    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & m->prune_mask;
+}
+
+/* Dictionary::pushHash: the input row of n-gram bucket id, or -1 when the
+ * n-gram was pruned away. */
+static inline int32_t ft_id_row(const sito_langid_model *m, uint32_t id)
+{
+    if (m->pruned == 0)
+        return m->nwords + (int32_t)id;
+    if (m->pruned < 0)
+        return -1;
+    const ft_prune_slot *s = &m->prune[ft_prune_home(m, id)];
+    for (;;) {
+        if (s->key == id)
+            return m->nwords + s->val;
+        if (s->key == FT_PRUNE_EMPTY)
+            return -1;
+        s = s == m->prune + m->prune_mask ? m->prune : s + 1;
+    }
+}
+
+/* Byte i of "<" tok ">" (the word as computeSubwords sees it). */
+static inline unsigned char ft_wrapped(const unsigned char *tok, size_t len, size_t i)
+{
+    return i == 0 ? '<' : i == len + 1 ? '>' : tok[i - 1];
+}
+
+/* Dictionary::computeSubwords on "<" tok ">": for each start that is not a
+ * UTF-8 continuation byte, n-grams of minn..maxn characters, by start then
+ * length, hashed incrementally; sink gets the row of each n-gram that
+ * survived pruning.  static inline so that a constant sink is inlined. */
+static inline void ft_ngrams(const sito_langid_model *m, const unsigned char *tok, size_t len,
+                             void (*sink)(void *, int32_t), void *arg)
+{
+    size_t wlen = len + 2;
+    if (m->maxn <= 0)
+        return;
+    for (size_t i = 0; i < wlen; i++) {
+        if ((ft_wrapped(tok, len, i) & 0xC0) == 0x80)
+            continue;
+        uint32_t h = FT_HASH_INIT;
+        size_t j = i;
+        for (int n = 1; j < wlen && n <= m->maxn; n++) {
+            h = ft_hash_step(h, ft_wrapped(tok, len, j++));
+            while (j < wlen && (ft_wrapped(tok, len, j) & 0xC0) == 0x80)
+                h = ft_hash_step(h, ft_wrapped(tok, len, j++));
+            if (n >= m->minn && !(n == 1 && (i == 0 || j == wlen))) {
+                int32_t row = ft_id_row(m, ft_mod_bucket(m, h));
+                if (row >= 0)
+                    sink(arg, row);
+            }
+        }
+    }
+}
+
+/* Nodes of the HS tree (the explicit DFS stack needs as many). */
+static inline int32_t ft_tree_nodes(const sito_langid_model *m)
+{
+    return 2 * m->nlabels - 1;
+}
+
+#endif
