@@ -27,12 +27,14 @@ static inline uint32_t ft_hash_step(uint32_t h, unsigned char b)
     return h * FT_HASH_MUL;
 }
 
-/* One slot of the pruned n-gram index: bucket -> compact row offset. */
-typedef struct ft_prune_slot {
-    uint32_t key;   /* FT_PRUNE_EMPTY when free */
-    int32_t val;
-} ft_prune_slot;
-#define FT_PRUNE_EMPTY 0xFFFFFFFFu
+/* The pruned n-gram index as a rank bitmap: bucket b is present when bit
+ * b%32 of block b/32 is set, and its compact row offset is vals[rank +
+ * popcount(bits below b%32)], vals being ordered by bucket.  A miss (most
+ * n-grams: about 80% on web text) costs one read of a 500 KB table. */
+typedef struct ft_prune_block {
+    uint32_t bits;
+    uint32_t rank;   /* present buckets in all earlier blocks */
+} ft_prune_block;
 
 struct sito_langid_model {
     /* args */
@@ -51,11 +53,19 @@ struct sito_langid_model {
     int32_t *sub_rows;
     /* n-gram buckets -> rows: pruned index, or nwords + bucket */
     int pruned;              /* 1: look up prune; -1: drop all n-grams */
-    uint32_t prune_mask;
-    ft_prune_slot *prune;
-    /* input matrix, decoded: in_m rows of dim_pad floats, 64-byte aligned */
+    ft_prune_block *prune;   /* ceil(bucket / 32) blocks */
+    int32_t *prune_vals;
+    uint32_t n_prune_vals;
+    /* input matrix: in_m rows, either dense (in_rows: dim_pad floats per
+     * row, 64-byte aligned) or product-quantized and decoded while being
+     * added (in_qrows: per row its norm code, then in_nsubq centroid codes;
+     * 450 KB for lid.176 against 3.2 MB decoded, so it stays in L2) */
     int64_t in_m;
     float *in_rows;
+    uint8_t *in_qrows;
+    int in_nsubq, in_dsub, in_lastdsub;
+    float *in_cent;          /* dim * 256 centroids, 64-byte aligned */
+    float in_norms[256];     /* norm of each norm code; 1 without qnorm */
     /* output matrix: out_m rows of dim floats; dot = sum(x*row) * norm */
     int32_t out_m;
     float *out_rows;
@@ -74,27 +84,19 @@ static inline uint32_t ft_mod_bucket(const sito_langid_model *m, uint32_t h)
     return (uint32_t)(((unsigned __int128)low * m->bucket) >> 64);
 }
 
-static inline uint32_t ft_prune_home(const sito_langid_model *m, uint32_t key)
-{
-    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & m->prune_mask;
-}
-
-/* Dictionary::pushHash: the input row of n-gram bucket id, or -1 when the
- * n-gram was pruned away. */
+/* Dictionary::pushHash: the input row of n-gram bucket id (< bucket), or
+ * -1 when the n-gram was pruned away. */
 static inline int32_t ft_id_row(const sito_langid_model *m, uint32_t id)
 {
     if (m->pruned == 0)
         return m->nwords + (int32_t)id;
     if (m->pruned < 0)
         return -1;
-    const ft_prune_slot *s = &m->prune[ft_prune_home(m, id)];
-    for (;;) {
-        if (s->key == id)
-            return m->nwords + s->val;
-        if (s->key == FT_PRUNE_EMPTY)
-            return -1;
-        s = s == m->prune + m->prune_mask ? m->prune : s + 1;
-    }
+    ft_prune_block b = m->prune[id >> 5];
+    uint32_t bit = (uint32_t)1 << (id & 31);
+    if (!(b.bits & bit))
+        return -1;
+    return m->nwords + m->prune_vals[b.rank + (uint32_t)__builtin_popcount(b.bits & (bit - 1))];
 }
 
 /* Byte i of "<" tok ">" (the word as computeSubwords sees it). */
@@ -105,10 +107,11 @@ static inline unsigned char ft_wrapped(const unsigned char *tok, size_t len, siz
 
 /* Dictionary::computeSubwords on "<" tok ">": for each start that is not a
  * UTF-8 continuation byte, n-grams of minn..maxn characters, by start then
- * length, hashed incrementally; sink gets the row of each n-gram that
- * survived pruning.  static inline so that a constant sink is inlined. */
+ * length, hashed incrementally; sink gets each n-gram's bucket (hash %
+ * bucket), which ft_id_row turns into a row.  static inline so that a
+ * constant sink is inlined. */
 static inline void ft_ngrams(const sito_langid_model *m, const unsigned char *tok, size_t len,
-                             void (*sink)(void *, int32_t), void *arg)
+                             void (*sink)(void *, uint32_t), void *arg)
 {
     size_t wlen = len + 2;
     if (m->maxn <= 0)
@@ -122,11 +125,8 @@ static inline void ft_ngrams(const sito_langid_model *m, const unsigned char *to
             h = ft_hash_step(h, ft_wrapped(tok, len, j++));
             while (j < wlen && (ft_wrapped(tok, len, j) & 0xC0) == 0x80)
                 h = ft_hash_step(h, ft_wrapped(tok, len, j++));
-            if (n >= m->minn && !(n == 1 && (i == 0 || j == wlen))) {
-                int32_t row = ft_id_row(m, ft_mod_bucket(m, h));
-                if (row >= 0)
-                    sink(arg, row);
-            }
+            if (n >= m->minn && !(n == 1 && (i == 0 || j == wlen)))
+                sink(arg, ft_mod_bucket(m, h));
         }
     }
 }

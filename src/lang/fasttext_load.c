@@ -273,6 +273,9 @@ static int build_vocab(reader *r, sito_langid_model *m)
     return SITO_OK;
 }
 
+/* Dictionary::load's pruneidx: (bucket, row offset) pairs in arbitrary
+ * order; a repeated bucket keeps its last value, as in the unordered_map.
+ * Buckets outside [0, bucket) are never looked up and are skipped. */
 static int load_pruneidx(reader *r, sito_langid_model *m, int64_t n)
 {
     if (n == 0) {
@@ -281,31 +284,48 @@ static int load_pruneidx(reader *r, sito_langid_model *m, int64_t n)
     }
     if (n < 0)
         return SITO_OK;
-    if (!have(r, (uint64_t)n * 8, "pruned n-gram index"))
+    const unsigned char *pairs = take(r, (uint64_t)n * 8, "pruned n-gram index");
+    if (!pairs)
         return r->status;
-    uint32_t slots = pow2_at_least((uint64_t)n * 2);
-    m->prune_mask = slots - 1;
-    m->prune = malloc(sizeof(ft_prune_slot) * slots);
+    if (m->bucket > ((uint32_t)1 << 27))
+        return fail(r, SITO_ERR_LIMIT, "a pruned model with %u buckets is not supported",
+                    m->bucket);
+    size_t nblocks = ((size_t)m->bucket + 31) / 32;
+    m->prune = calloc(nblocks ? nblocks : 1, sizeof *m->prune);
     if (!m->prune)
         return fail(r, SITO_ERR_NOMEM, "out of memory for the n-gram index");
-    for (uint32_t i = 0; i < slots; i++)
-        m->prune[i] = (ft_prune_slot){FT_PRUNE_EMPTY, 0};
     m->pruned = 1;
     for (int64_t i = 0; i < n; i++) {
-        int32_t key = rd_i32(r, "n-gram index key"), val = rd_i32(r, "n-gram index value");
+        int32_t key, val;
+        memcpy(&key, pairs + 8 * i, 4);
+        memcpy(&val, pairs + 8 * i + 4, 4);
         if (val < 0) {
-            r->off -= 4;
+            r->off = (size_t)(pairs - r->p) + 8 * (size_t)i + 4;
             return fail(r, SITO_ERR_FORMAT, "n-gram index value %d is negative", val);
         }
-        if (key < 0 || (uint32_t)key >= m->bucket)
-            continue;  /* no n-gram hashes there: never looked up */
-        ft_prune_slot *s = &m->prune[ft_prune_home(m, (uint32_t)key)];
-        while (s->key != FT_PRUNE_EMPTY && s->key != (uint32_t)key)
-            s = s + 1 == m->prune + slots ? m->prune : s + 1;
-        s->key = (uint32_t)key;  /* a repeated key keeps its last value */
-        s->val = val;
+        if (key >= 0 && (uint32_t)key < m->bucket)
+            m->prune[key >> 5].bits |= (uint32_t)1 << (key & 31);
     }
-    return r->status;
+    uint32_t rank = 0;
+    for (size_t i = 0; i < nblocks; i++) {
+        m->prune[i].rank = rank;
+        rank += (uint32_t)__builtin_popcount(m->prune[i].bits);
+    }
+    m->prune_vals = calloc((size_t)rank + 1, sizeof(int32_t));  /* + a spare for misses */
+    if (!m->prune_vals)
+        return fail(r, SITO_ERR_NOMEM, "out of memory for the n-gram index");
+    for (int64_t i = 0; i < n; i++) {
+        int32_t key, val;
+        memcpy(&key, pairs + 8 * i, 4);
+        memcpy(&val, pairs + 8 * i + 4, 4);
+        if (key < 0 || (uint32_t)key >= m->bucket)
+            continue;
+        ft_prune_block blk = m->prune[key >> 5];
+        uint32_t below = blk.bits & (((uint32_t)1 << (key & 31)) - 1);
+        m->prune_vals[blk.rank + (uint32_t)__builtin_popcount(below)] = val;
+    }
+    m->n_prune_vals = rank;
+    return SITO_OK;
 }
 
 static int load_dictionary(reader *r, sito_langid_model *m, int64_t **counts)
@@ -444,28 +464,30 @@ static int check_decoded_size(reader *r, int64_t rows, int cols, const char *wha
     return SITO_OK;
 }
 
-/* QuantMatrix::addRowToVector adds norm * centroid per component, a float
- * multiply then a float add; storing the rounded products gives the same
- * sums. */
+/* A quantized input matrix is kept quantized: the predictor adds norm *
+ * centroid per component as QuantMatrix::addRowToVector does. */
 static int load_input(reader *r, sito_langid_model *m, int quant)
 {
     if (quant) {
         qmatrix x;
-        if (load_qmatrix(r, &x, m->dim, "input") ||
-            check_decoded_size(r, x.m, m->dim_pad, "input"))
+        if (load_qmatrix(r, &x, m->dim, "input"))
             return r->status;
+        size_t stride = (size_t)x.q.nsubq + 1;
         m->in_m = x.m;
-        if (!(m->in_rows = alloc_rows(x.m, m->dim_pad)))
+        m->in_nsubq = x.q.nsubq;
+        m->in_dsub = x.q.dsub;
+        m->in_lastdsub = x.q.lastdsub;
+        m->in_qrows = malloc(stride * (size_t)(x.m ? x.m : 1));
+        m->in_cent = alloc_rows(FT_KSUB, m->dim);
+        if (!m->in_qrows || !m->in_cent)
             return fail(r, SITO_ERR_NOMEM, "out of memory for the input matrix");
+        memcpy(m->in_cent, x.q.centroids, (size_t)m->dim * FT_KSUB * 4);
+        for (int c = 0; c < 256; c++)
+            m->in_norms[c] = x.qnorm ? load_f32(pq_centroid(&x.nq, 0, (uint8_t)c)) : 1.0f;
         for (int64_t i = 0; i < x.m; i++) {
-            float *row = m->in_rows + i * m->dim_pad, norm = qmatrix_norm(&x, i);
-            memset(row, 0, sizeof(float) * (size_t)m->dim_pad);
-            for (int32_t s = 0; s < x.q.nsubq; s++) {
-                const unsigned char *c = pq_centroid(&x.q, s, x.codes[i * x.q.nsubq + s]);
-                int32_t d = s == x.q.nsubq - 1 ? x.q.lastdsub : x.q.dsub;
-                for (int32_t j = 0; j < d; j++)
-                    row[s * x.q.dsub + j] = norm * load_f32(c + 4 * j);
-            }
+            uint8_t *q = m->in_qrows + (size_t)i * stride;
+            q[0] = x.qnorm ? x.norm_codes[i] : 0;
+            memcpy(q + 1, x.codes + (size_t)i * (size_t)x.q.nsubq, (size_t)x.q.nsubq);
         }
         return SITO_OK;
     }
@@ -562,13 +584,11 @@ static int check_rows_fit(reader *r, sito_langid_model *m)
         return fail(r, SITO_ERR_FORMAT,
                     "input matrix has %lld rows, expected %d words + %u buckets",
                     (long long)m->in_m, m->nwords, m->bucket);
-    if (m->pruned > 0)
-        for (uint32_t i = 0; i <= m->prune_mask; i++)
-            if (m->prune[i].key != FT_PRUNE_EMPTY &&
-                m->prune[i].val >= m->in_m - m->nwords)
-                return fail(r, SITO_ERR_FORMAT,
-                            "n-gram index points to row %lld of a %lld-row input matrix",
-                            (long long)m->nwords + m->prune[i].val, (long long)m->in_m);
+    for (uint32_t i = 0; i < m->n_prune_vals; i++)
+        if (m->prune_vals[i] >= m->in_m - m->nwords)
+            return fail(r, SITO_ERR_FORMAT,
+                        "n-gram index points to row %lld of a %lld-row input matrix",
+                        (long long)m->nwords + m->prune_vals[i], (long long)m->in_m);
     return SITO_OK;
 }
 
@@ -578,9 +598,8 @@ typedef struct row_list {
     int nomem;
 } row_list;
 
-static void row_list_push(void *arg, int32_t row)
+static void row_list_push(row_list *l, int32_t row)
 {
-    row_list *l = arg;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 4096;
         int32_t *p = realloc(l->rows, cap * sizeof *p);
@@ -592,6 +611,19 @@ static void row_list_push(void *arg, int32_t row)
         l->cap = cap;
     }
     l->rows[l->n++] = row;
+}
+
+typedef struct subword_sink {
+    const sito_langid_model *m;
+    row_list *l;
+} subword_sink;
+
+static void row_list_push_bucket(void *arg, uint32_t bucket)
+{
+    subword_sink *s = arg;
+    int32_t row = ft_id_row(s->m, bucket);
+    if (row >= 0)
+        row_list_push(s->l, row);
 }
 
 /* Dictionary::initNgrams: each word's rows are its own id, then the rows of
@@ -607,7 +639,7 @@ static int build_subwords(reader *r, sito_langid_model *m)
         m->sub_off[w] = (int32_t)l.n;
         row_list_push(&l, w);
         if (!(m->str_len[w] == 4 && !memcmp(s, FT_EOS, 4)))
-            ft_ngrams(m, s, m->str_len[w], row_list_push, &l);
+            ft_ngrams(m, s, m->str_len[w], row_list_push_bucket, &(subword_sink){m, &l});
         if (l.nomem || l.n > INT32_MAX) {
             free(l.rows);
             return fail(r, SITO_ERR_NOMEM, "out of memory for the subword table");
@@ -794,7 +826,10 @@ void sito_langid_free(sito_langid_model *m)
     free(m->sub_off);
     free(m->sub_rows);
     free(m->prune);
+    free(m->prune_vals);
     free(m->in_rows);
+    free(m->in_qrows);
+    free(m->in_cent);
     free(m->out_rows);
     free(m->out_norm);
     free(m->tree_left);

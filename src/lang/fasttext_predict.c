@@ -10,10 +10,17 @@
 #include "lang/fasttext.h"
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
 typedef float v4f __attribute__((vector_size(16)));
+
+/* N-gram buckets are resolved and added in batches of this many, so that
+ * their scattered table reads overlap instead of waiting one by one. */
+#define FT_PENDING 128
 
 typedef struct ft_pred {
     float score;     /* log-probability */
@@ -32,6 +39,9 @@ struct sito_langid_ctx {
     ft_pred *heap;          /* nlabels + 1 */
     ft_visit *stack;        /* 2 * nlabels: the DFS never holds more */
     float *output;          /* nlabels scores (softmax, ns, ova) */
+    uint32_t pend[FT_PENDING];      /* n-gram buckets not yet added */
+    int32_t pend_rows[FT_PENDING];
+    int n_pend;
     int32_t *hashes;        /* word hashes of the line (wordNgrams > 1) */
     size_t n_hashes, cap_hashes;
     int nomem;
@@ -72,24 +82,106 @@ void sito_langid_ctx_free(sito_langid_ctx *c)
 
 /* ------------------------------------------------------- input rows */
 
-/* Adds input row `row` to the hidden vector: the four-lane adds keep
- * fastText's per-component order, so the sums are bit-identical. */
-static inline void add_row(void *arg, int32_t row)
+/* Adds the product-quantized input row `row`: component j of sub-quantizer
+ * s gets norm * centroid, a float multiply then a float add, exactly as
+ * ProductQuantizer::addcode.  The common layout (2 floats per
+ * sub-quantizer, dim a multiple of 4) adds two sub-quantizers per SSE
+ * vector. */
+static inline void add_qrow(sito_langid_ctx *c, int32_t row)
 {
-    sito_langid_ctx *c = arg;
     const sito_langid_model *m = c->m;
+    int nsubq = m->in_nsubq, dsub = m->in_dsub;
+    const uint8_t *q = m->in_qrows + (size_t)row * (size_t)(nsubq + 1);
+    const float *cent = m->in_cent;
+    float norm = m->in_norms[q[0]];
+    q++;
+#if defined(__SSE2__)
+    if (dsub == 2 && m->in_lastdsub == 2 && (m->dim & 3) == 0) {
+        __m128 n = _mm_set1_ps(norm);
+        __m128 *h = (__m128 *)c->hidden;
+        for (int s = 0; s < nsubq; s += 2) {
+            __m128 v = _mm_loadl_pi(_mm_setzero_ps(),
+                                    (const __m64 *)(cent + ((size_t)s * 256 + q[s]) * 2));
+            v = _mm_loadh_pi(v, (const __m64 *)(cent + ((size_t)(s + 1) * 256 + q[s + 1]) * 2));
+            h[s / 2] = _mm_add_ps(h[s / 2], _mm_mul_ps(v, n));
+        }
+        return;
+    }
+#endif
+    for (int s = 0; s < nsubq; s++) {
+        int d = s == nsubq - 1 ? m->in_lastdsub : dsub;
+        const float *cs = s == nsubq - 1 ? cent + (size_t)s * 256 * dsub + (size_t)q[s] * d
+                                         : cent + ((size_t)s * 256 + q[s]) * dsub;
+        for (int j = 0; j < d; j++)
+            c->hidden[s * dsub + j] += norm * cs[j];
+    }
+}
+
+/* Adds input row `row` to the hidden vector.  Dense rows are added four
+ * lanes at a time, which keeps fastText's per-component order, so the sums
+ * are bit-identical. */
+static inline void add_row(sito_langid_ctx *c, int32_t row)
+{
+    const sito_langid_model *m = c->m;
+    c->nrows++;
+    if (m->in_qrows) {
+        add_qrow(c, row);
+        return;
+    }
     const v4f *r = (const v4f *)(m->in_rows + (size_t)row * (size_t)m->dim_pad);
     v4f *h = (v4f *)c->hidden;
-    if (m->dim_pad == 16) {
-        h[0] += r[0];
-        h[1] += r[1];
-        h[2] += r[2];
-        h[3] += r[3];
-    } else {
-        for (int j = 0; j < m->dim_pad / 4; j++)
-            h[j] += r[j];
+    for (int j = 0; j < m->dim_pad / 4; j++)
+        h[j] += r[j];
+}
+
+/* Adds rows[0..n) in order, prefetching the quantized rows first. */
+static void add_rows(sito_langid_ctx *c, const int32_t *rows, int n)
+{
+    const sito_langid_model *m = c->m;
+    if (m->in_qrows) {
+        size_t stride = (size_t)m->in_nsubq + 1;
+        for (int i = 0; i < n; i++)
+            __builtin_prefetch(m->in_qrows + (size_t)rows[i] * stride);
     }
-    c->nrows++;
+    for (int i = 0; i < n; i++)
+        add_row(c, rows[i]);
+}
+
+/* Pending n-gram buckets -> rows -> hidden, in order: first every table
+ * read is started, then the rows of the surviving n-grams are found
+ * without a branch, prefetched, and added. */
+static void flush_pending(sito_langid_ctx *c)
+{
+    const sito_langid_model *m = c->m;
+    int n = c->n_pend, nr = 0;
+    c->n_pend = 0;
+    if (m->pruned > 0) {
+        for (int i = 0; i < n; i++)
+            __builtin_prefetch(&m->prune[c->pend[i] >> 5]);
+        for (int i = 0; i < n; i++) {
+            ft_prune_block b = m->prune[c->pend[i] >> 5];
+            uint32_t bit = (uint32_t)1 << (c->pend[i] & 31);
+            /* prune_vals has a spare slot: the index is valid on a miss */
+            int32_t v = m->prune_vals[b.rank + (uint32_t)__builtin_popcount(b.bits & (bit - 1))];
+            c->pend_rows[nr] = m->nwords + v;
+            nr += (b.bits & bit) != 0;
+        }
+    } else {
+        for (int i = 0; i < n; i++) {
+            int32_t row = ft_id_row(m, c->pend[i]);
+            c->pend_rows[nr] = row;
+            nr += row >= 0;
+        }
+    }
+    add_rows(c, c->pend_rows, nr);
+}
+
+static void pend_bucket(void *arg, uint32_t bucket)
+{
+    sito_langid_ctx *c = arg;
+    c->pend[c->n_pend++] = bucket;
+    if (c->n_pend == FT_PENDING)
+        flush_pending(c);
 }
 
 /* Vocabulary id of tok (hash h), or -1. */
@@ -139,13 +231,14 @@ static void add_token(sito_langid_ctx *c, const unsigned char *tok, size_t len)
     if (id >= m->nwords)
         return;
     if (id >= 0) {
-        for (int32_t i = m->sub_off[id]; i < m->sub_off[id + 1]; i++)
-            add_row(c, m->sub_rows[i]);
+        add_rows(c, m->sub_rows + m->sub_off[id], m->sub_off[id + 1] - m->sub_off[id]);
     } else {
         if (len >= 9 && !memcmp(tok, FT_LABEL_PREFIX, 9))
             return;
-        if (!is_eos(tok, len))
-            ft_ngrams(m, tok, len, add_row, c);
+        if (!is_eos(tok, len)) {
+            ft_ngrams(m, tok, len, pend_bucket, c);
+            flush_pending(c);
+        }
     }
     if (m->word_ngrams > 1)
         push_hash(c, h);
@@ -377,6 +470,7 @@ static int predict(const sito_langid_model *m, sito_langid_ctx *c, const char *t
     memset(c->hidden, 0, sizeof(float) * (size_t)m->dim_pad);
     c->nrows = 0;
     c->n_hashes = 0;
+    c->n_pend = 0;
     c->nomem = 0;
     size_t used = read_line(c, (const unsigned char *)text, len, stream);
     if (consumed)
