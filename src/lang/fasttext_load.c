@@ -47,7 +47,10 @@ static int fail(reader *r, int status, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        snprintf(r->err, r->errlen, "%s: %s (at byte %zu)", r->path, msg, r->off);
+        if (status == SITO_ERR_FORMAT)
+            snprintf(r->err, r->errlen, "%s: %s (at byte %zu)", r->path, msg, r->off);
+        else
+            snprintf(r->err, r->errlen, "%s: %s", r->path, msg);
     }
     return status;
 }
