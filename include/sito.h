@@ -404,6 +404,8 @@ int sito_warc_next(sito_warc_reader *r, sito_warc_record *rec);
 uint64_t sito_warc_tell(const sito_warc_reader *r);
 /* Whether the file is gzip-compressed. */
 int sito_warc_is_gzip(const sito_warc_reader *r);
+/* Intact records returned so far. */
+int sito_warc_records_seen(const sito_warc_reader *r);
 
 void sito_warc_close(sito_warc_reader *r);
 
@@ -452,8 +454,9 @@ int sito_writer_line(sito_writer *w, const char *line, size_t len);
 /* Compressed bytes written so far. */
 uint64_t sito_writer_bytes(const sito_writer *w);
 /* Finishes the zstd frame, fsyncs, renames to the final name, frees w.
- * SITO_OK or SITO_ERR_IO (the temporary file is then removed). */
-int sito_writer_commit(sito_writer *w);
+ * The file's size is stored in *bytes when bytes is not NULL.  SITO_OK or
+ * SITO_ERR_IO (the temporary file is then removed). */
+int sito_writer_commit(sito_writer *w, uint64_t *bytes);
 /* Removes the temporary file and frees w. */
 void sito_writer_abort(sito_writer *w);
 
