@@ -18,8 +18,10 @@
 
 typedef float v4f __attribute__((vector_size(16)));
 
-/* N-gram buckets are resolved and added in batches of this many, so that
- * their scattered table reads overlap instead of waiting one by one. */
+/* N-gram buckets are resolved and added in batches of up to this many
+ * (across tokens, flushed before a vocabulary word's rows and at the end of
+ * the line), so that their scattered table reads overlap instead of
+ * waiting one by one. */
 #define FT_PENDING 128
 
 typedef struct ft_pred {
@@ -231,14 +233,14 @@ static void add_token(sito_langid_ctx *c, const unsigned char *tok, size_t len)
     if (id >= m->nwords)
         return;
     if (id >= 0) {
+        if (c->n_pend)
+            flush_pending(c);  /* earlier n-grams first: the order is the sum */
         add_rows(c, m->sub_rows + m->sub_off[id], m->sub_off[id + 1] - m->sub_off[id]);
     } else {
         if (len >= 9 && !memcmp(tok, FT_LABEL_PREFIX, 9))
             return;
-        if (!is_eos(tok, len)) {
+        if (!is_eos(tok, len))
             ft_ngrams(m, tok, len, pend_bucket, c);
-            flush_pending(c);
-        }
     }
     if (m->word_ngrams > 1)
         push_hash(c, h);
@@ -473,6 +475,8 @@ static int predict(const sito_langid_model *m, sito_langid_ctx *c, const char *t
     c->n_pend = 0;
     c->nomem = 0;
     size_t used = read_line(c, (const unsigned char *)text, len, stream);
+    if (c->n_pend)
+        flush_pending(c);
     if (consumed)
         *consumed = used;
     if (m->word_ngrams > 1)
