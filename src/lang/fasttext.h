@@ -11,6 +11,7 @@
 #include "sito.h"
 
 #include <stdint.h>
+#include <string.h>
 
 enum { FT_LOSS_HS = 1, FT_LOSS_NS = 2, FT_LOSS_SOFTMAX = 3, FT_LOSS_OVA = 4 };
 
@@ -110,12 +111,10 @@ static inline unsigned char ft_wrapped(const unsigned char *tok, size_t len, siz
  * length, hashed incrementally; sink gets each n-gram's bucket (hash %
  * bucket), which ft_id_row turns into a row.  static inline so that a
  * constant sink is inlined. */
-static inline void ft_ngrams(const sito_langid_model *m, const unsigned char *tok, size_t len,
-                             void (*sink)(void *, uint32_t), void *arg)
+static inline void ft_ngrams_long(const sito_langid_model *m, const unsigned char *tok,
+                                  size_t len, void (*sink)(void *, uint32_t), void *arg)
 {
     size_t wlen = len + 2;
-    if (m->maxn <= 0)
-        return;
     for (size_t i = 0; i < wlen; i++) {
         if ((ft_wrapped(tok, len, i) & 0xC0) == 0x80)
             continue;
@@ -126,6 +125,46 @@ static inline void ft_ngrams(const sito_langid_model *m, const unsigned char *to
             while (j < wlen && (ft_wrapped(tok, len, j) & 0xC0) == 0x80)
                 h = ft_hash_step(h, ft_wrapped(tok, len, j++));
             if (n >= m->minn && !(n == 1 && (i == 0 || j == wlen)))
+                sink(arg, ft_mod_bucket(m, h));
+        }
+    }
+}
+
+#define FT_SHORT_WORD 256
+
+/* The same n-grams for a word of at most FT_SHORT_WORD - 2 bytes, faster:
+ * "<" tok ">" is copied once and its character starts found once (a
+ * character is a byte that is not a continuation byte plus the
+ * continuation bytes after it, valid UTF-8 or not, as in fastText). */
+static inline void ft_ngrams(const sito_langid_model *m, const unsigned char *tok, size_t len,
+                             void (*sink)(void *, uint32_t), void *arg)
+{
+    if (m->maxn <= 0)
+        return;
+    if (len + 2 > FT_SHORT_WORD) {
+        ft_ngrams_long(m, tok, len, sink, arg);
+        return;
+    }
+    unsigned char w[FT_SHORT_WORD];
+    uint16_t cs[FT_SHORT_WORD + 1];   /* character starts, then the end */
+    size_t wlen = len + 2, nc = 0;
+    w[0] = '<';
+    memcpy(w + 1, tok, len);
+    w[wlen - 1] = '>';
+    for (size_t i = 0; i < wlen; i++) {
+        cs[nc] = (uint16_t)i;
+        nc += (w[i] & 0xC0) != 0x80;
+    }
+    cs[nc] = (uint16_t)wlen;
+    size_t maxn = (size_t)m->maxn, minn = m->minn > 0 ? (size_t)m->minn : 0;
+    for (size_t a = 0; a < nc; a++) {
+        uint32_t h = FT_HASH_INIT;
+        size_t last = a + maxn < nc ? a + maxn : nc;
+        for (size_t e = a + 1; e <= last; e++) {
+            for (size_t b = cs[e - 1]; b < cs[e]; b++)
+                h = ft_hash_step(h, w[b]);
+            size_t n = e - a;
+            if (n >= minn && !(n == 1 && (a == 0 || e == nc)))
                 sink(arg, ft_mod_bucket(m, h));
         }
     }
