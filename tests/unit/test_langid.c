@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -499,4 +500,63 @@ TEST(langid_stage_rejects_missing_model)
 {
     sito_stage st;
     CHECK_EQ_INT(sito_langid_stage(&st, NULL), SITO_ERR_ARG);
+}
+
+/* ------------------------------------------------------------- threads */
+
+typedef struct thread_job {
+    const sito_langid_model *m;
+    const char *text;
+    size_t len;
+    float sum;      /* sum of top probabilities: a fingerprint */
+    int lines, rc;
+} thread_job;
+
+static void *predict_lines(void *arg)
+{
+    thread_job *j = arg;
+    sito_langid_ctx *c = sito_langid_ctx_new(j->m);
+    sito_langid_result r[3];
+    size_t off = 0;
+    j->rc = c ? 0 : -1;
+    while (c && off < j->len) {
+        size_t used;
+        int n = sito_langid_predict_stream(j->m, c, j->text + off, j->len - off, 3, 0.0f, r,
+                                           &used);
+        if (n < 0) {
+            j->rc = n;
+            break;
+        }
+        j->sum += n ? r[0].prob : 0;
+        j->lines++;
+        off += used;
+    }
+    sito_langid_ctx_free(c);
+    return NULL;
+}
+
+TEST(langid_model_is_shared_by_threads)
+{
+    sito_langid_model *m = model();
+    CHECK(m);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/langid/paragraphs.tsv", unit_data());
+    size_t len;
+    char *text = (char *)read_all(path, &len);
+    CHECK(text);
+    thread_job seq = {m, text, len, 0, 0, 0}, t[2] = {seq, seq};
+    predict_lines(&seq);
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        CHECK(pthread_create(&th[i], NULL, predict_lines, &t[i]) == 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    free(text);
+    CHECK_EQ_INT(seq.rc, 0);
+    CHECK_EQ_INT(seq.lines, 2325);
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ_INT(t[i].rc, 0);
+        CHECK_EQ_INT(t[i].lines, seq.lines);
+        CHECK(t[i].sum == seq.sum);
+    }
 }
