@@ -54,8 +54,13 @@ test: bootstrap $(BUILD)/sito $(BUILD)/unit
 # The README's run command: the main job on the bundled sample.
 demo: bootstrap $(BUILD)/sito
 	@rm -rf out/demo
-	@$(BUILD)/sito run sample/*.warc.gz -o out/demo --model models/lid.176.ftz -q
+	@$(BUILD)/sito run sample/*.gz -o out/demo --model models/lid.176.ftz -q
 	@echo "output: out/demo/ (kept: $$(ls out/demo/*.jsonl.zst), rejects: out/demo/rejects/, stats: out/demo/stats.json)"
+
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-san: bootstrap
+	@$(MAKE) --no-print-directory SAN=1 build-san/sito build-san/unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run build-san
 
 bench: bootstrap $(BUILD)/sito
 	@bench/run $(BUILD)
@@ -66,6 +71,6 @@ bootstrap:
 clean:
 	rm -rf build build-san out
 
-.PHONY: all test demo bench bootstrap clean
+.PHONY: all test test-san demo bench bootstrap clean
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -145,6 +145,9 @@ typedef enum sito_signal {
     /* extraction */
     SITO_SIG_EXTRACT_TEXT_FRAC,      /* text bytes / HTML bytes */
     SITO_SIG_CHARSET_REPLACEMENTS,   /* U+FFFD inserted while decoding */
+    /* deduplication */
+    SITO_SIG_DEDUP_LINES_REMOVED_FRAC, /* text bytes in lines removed as
+                                          repeated across hosts */
     SITO_SIG_COUNT
 } sito_signal;
 
@@ -497,8 +500,10 @@ int sito_task_run(const sito_run_options *opt, const char *input,
                   sito_progress_fn progress, void *progress_ctx,
                   char *errbuf, size_t errlen);
 
-/* The shard name of an input path: its base name without .gz/.zst/.warc/
- * .wet/.jsonl/... suffixes ("CC-MAIN-...-00000"), written to out. */
+/* The shard name of an input path: its base name without one compression
+ * suffix (.gz .zst .bz2) and then one format suffix (.warc .jsonl .json
+ * .html .htm .txt): "X.warc.gz" -> "X", "X.warc.wet.gz" -> "X.warc.wet".
+ * Written to out. */
 void sito_shard_name(const char *input, char *out, size_t outlen);
 
 /* ----------------------------------------------- language id (src/lang/) */
@@ -604,7 +609,153 @@ int sito_langid_stage(sito_stage *out, const sito_langid_model *m);
 
 /* ---------------------------------------------- deduplication (src/dedup/) */
 
-/* (declared by the dedup module) */
+/* Text simplification, the normal form that near-duplicate and repeated-line
+ * detection compare (datatrove's simplify_text): lower case, Unicode
+ * whitespace runs become one space, punctuation (datatrove's list) and
+ * control characters are deleted, NFD with combining marks (Mn) dropped,
+ * each run of decimal digits becomes "0".  Flags switch steps off or change
+ * them; 0 means the datatrove default. */
+enum {
+    SITO_SIMPLIFY_KEEP_CASE = 1,
+    SITO_SIMPLIFY_KEEP_DIGITS = 2,
+    SITO_SIMPLIFY_KEEP_PUNCT = 4,
+    SITO_SIMPLIFY_KEEP_MARKS = 8,
+    SITO_SIMPLIFY_PUNCT_SPACE = 16, /* punctuation separates words instead
+                                       of being deleted ("a.b" -> "a b") */
+};
+
+/* Writes the simplified form of s[0..n) to out (replacing its content):
+ * words separated by exactly one space, none at either end, not
+ * NUL-terminated.  Invalid UTF-8 bytes count as U+FFFD.  SITO_OK or
+ * SITO_ERR_NOMEM. */
+int sito_simplify(const char *s, size_t n, int flags, sito_buf *out);
+
+/* MinHash parameters; sito_minhash_defaults gives datatrove's: 5-word
+ * shingles hashed with XXH64 (seed 0) over the words joined by one space,
+ * 14 bands x 8 rows, permutations h -> ((a*h + b) mod 2^64) mod (2^61-1)
+ * with a, b drawn like numpy.random.RandomState(seed).randint, seed 1. */
+typedef struct sito_minhash_params {
+    int ngram;          /* words per shingle (1..32) */
+    int bands;          /* LSH bands (1..64) */
+    int rows;           /* hashes per band (1..32) */
+    uint32_t seed;      /* permutation seed */
+    int simplify_flags; /* SITO_SIMPLIFY_* */
+} sito_minhash_params;
+
+void sito_minhash_defaults(sito_minhash_params *p);
+
+/* A signature computer: parameters, permutations and reusable buffers (no
+ * allocation per shingle; buffers grow to the largest document).  One per
+ * thread. */
+typedef struct sito_minhash sito_minhash;
+
+/* NULL with *status set: SITO_ERR_ARG for parameters out of range,
+ * SITO_ERR_NOMEM. */
+sito_minhash *sito_minhash_new(const sito_minhash_params *p, int *status);
+void sito_minhash_free(sito_minhash *m);
+
+/* The shingle hashes of a text (one per word n-gram of its simplified form,
+ * repeats included), valid until the next call on m.  Returns the count (0
+ * when the text has fewer than ngram words) or SITO_ERR_NOMEM. */
+long sito_minhash_shingles(sito_minhash *m, const char *text, size_t len,
+                           const uint64_t **hashes);
+
+/* The bands*rows MinHash values of a text into sig.  Returns the number of
+ * shingles: 0 means too few words, and sig is then not a signature (such a
+ * document is never a near-duplicate).  SITO_ERR_NOMEM on failure. */
+long sito_minhash_signature(sito_minhash *m, const char *text, size_t len,
+                            uint64_t *sig);
+
+/* The bucket key of one band of a signature: XXH3-64 of its rows values. */
+uint64_t sito_minhash_band_key(const sito_minhash *m, const uint64_t *sig,
+                               int band);
+
+/* The permutation coefficients (bands*rows each), for tests. */
+const uint64_t *sito_minhash_coeff_a(const sito_minhash *m);
+const uint64_t *sito_minhash_coeff_b(const sito_minhash *m);
+
+/* Exact-duplicate normal forms. */
+enum {
+    SITO_EXACT_NORM_NONE,   /* the text's bytes as they are */
+    SITO_EXACT_NORM_SPACE,  /* whitespace runs -> one space, trimmed */
+    SITO_EXACT_NORM_SIMPLIFY, /* sito_simplify with flags 0 */
+};
+
+/* XXH3-128 of the normal form of text into out[0] (high 64 bits) and out[1]
+ * (low).  scratch is a reusable buffer.  SITO_OK or SITO_ERR_NOMEM. */
+int sito_exact_hash(const char *text, size_t len, int norm, sito_buf *scratch,
+                    uint64_t out[2]);
+
+/* A deduplication job: a few steps over all input shards, each step a list
+ * of independent tasks that exchange files under OUTDIR/work/.  Every task
+ * writes its files under temporary names, renames them, then leaves a
+ * completion marker OUTDIR/work/done/S<step>-<task>; a rerun skips marked
+ * tasks.  The last step writes OUTDIR/<shard>.jsonl.zst (kept) and
+ * OUTDIR/rejects/<shard>.jsonl.zst.  Inputs are JSONL documents (.jsonl,
+ * .jsonl.gz, .jsonl.zst) with "id", "text" and optional "metadata".
+ *
+ * Which duplicate survives is deterministic: the first by input order
+ * (shard index as given, then line number).
+ *
+ *   exact:   S0 hash (per shard), S1 group (1 task), S2 filter (per shard)
+ *   minhash: S0 signatures (per shard), S1 buckets (per band),
+ *            S2 clusters (1 task), S3 filter (per shard)
+ *   lines:   S0 line hashes (per shard), S1 count hosts (per partition),
+ *            S2 filter (per shard) */
+enum { SITO_DEDUP_EXACT, SITO_DEDUP_MINHASH, SITO_DEDUP_LINES };
+
+typedef struct sito_dedup_options {
+    int kind;                   /* SITO_DEDUP_* */
+    sito_minhash_params minhash;
+    int exact_norm;             /* SITO_EXACT_NORM_*, default SPACE */
+    int line_max_hosts;         /* lines on more distinct hosts than this
+                                   are removed (default 5) */
+    int line_partitions;        /* hash partitions of the lines job (16) */
+    size_t mem_limit;           /* bytes of sort buffer per task (256 MiB);
+                                   past it sorted runs spill to disk */
+    int zstd_level;             /* output level (0: 3) */
+} sito_dedup_options;
+
+/* Fills o with the defaults for kind. */
+void sito_dedup_defaults(sito_dedup_options *o, int kind);
+
+typedef struct sito_dedup_job sito_dedup_job;
+
+/* A job over n inputs into outdir (created).  NULL on a bad option, two
+ * inputs with the same shard name, or an unwritable outdir, with a
+ * one-line message in err. */
+sito_dedup_job *sito_dedup_job_new(const sito_dedup_options *o,
+                                   const char *const *inputs, int n,
+                                   const char *outdir, char *err,
+                                   size_t errlen);
+void sito_dedup_job_free(sito_dedup_job *j);
+
+int sito_dedup_steps(const sito_dedup_job *j);
+/* Tasks of a step (depends on inputs, bands, partitions). */
+int sito_dedup_tasks(const sito_dedup_job *j, int step);
+/* A short name of the step ("signatures"). */
+const char *sito_dedup_step_name(const sito_dedup_job *j, int step);
+
+/* Runs one task if it has no completion marker, then writes the marker.
+ * Tasks of one step may run concurrently (threads or processes); a step
+ * needs every task of the previous steps done.  Counters are added to
+ * stats (only the last step counts documents).  SITO_OK, or an error with
+ * a message naming the file in err. */
+int sito_dedup_task_run(sito_dedup_job *j, int step, int task,
+                        sito_stats *stats, char *err, size_t errlen);
+/* Whether the task's completion marker exists. */
+int sito_dedup_task_done(const sito_dedup_job *j, int step, int task);
+
+/* The document counters of a finished job (sum of the last step's tasks,
+ * read back from their saved counters, so a resumed job reports all
+ * shards).  SITO_OK or SITO_ERR_IO. */
+int sito_dedup_job_stats(const sito_dedup_job *j, sito_stats *stats);
+
+/* Runs every step in order on `threads` threads (tasks of a step in
+ * parallel), skipping finished tasks, and writes OUTDIR/stats.json.  The
+ * first error stops the job. */
+int sito_dedup_run_local(sito_dedup_job *j, int threads, sito_stats *stats,
+                         char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,7 @@ static const char *const signal_names[SITO_SIG_COUNT] = {
     [SITO_SIG_PII_IPS] = "pii_ips",
     [SITO_SIG_EXTRACT_TEXT_FRAC] = "extract_text_frac",
     [SITO_SIG_CHARSET_REPLACEMENTS] = "charset_replacements",
+    [SITO_SIG_DEDUP_LINES_REMOVED_FRAC] = "dedup_lines_removed_frac",
 };
 
 const char *sito_signal_name(int sig)

@@ -50,16 +50,20 @@ void sito_shard_name(const char *input, char *out, size_t outlen)
 {
     const char *b = base_name(input);
     size_t n = strlen(b);
-    static const char *const suffixes[] = {".gz", ".zst", ".warc", ".wet", ".wat", ".jsonl",
-                                           ".json", ".html", ".htm", ".txt", ".arc"};
-    for (int again = 1; again;) {
-        again = 0;
-        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-            if (ends_with(b, n, suffixes[i]) && n > strlen(suffixes[i])) {
-                n -= strlen(suffixes[i]);
-                again = 1;
-            }
-    }
+    /* one compression suffix, then one format suffix: "x.warc.gz" -> "x",
+     * "x.warc.wet.gz" -> "x.warc.wet" (a WET never collides with its WARC) */
+    static const char *const packed[] = {".gz", ".zst", ".bz2"};
+    static const char *const formats[] = {".warc", ".jsonl", ".json", ".html", ".htm", ".txt"};
+    for (size_t i = 0; i < sizeof packed / sizeof packed[0]; i++)
+        if (ends_with(b, n, packed[i]) && n > strlen(packed[i])) {
+            n -= strlen(packed[i]);
+            break;
+        }
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (ends_with(b, n, formats[i]) && n > strlen(formats[i])) {
+            n -= strlen(formats[i]);
+            break;
+        }
     if (n >= outlen)
         n = outlen - 1;
     memcpy(out, b, n);

@@ -140,6 +140,19 @@ int cmd_run(int argc, char **argv)
         else if (access("models/lid.176.ftz", R_OK) == 0)
             opt.model_path = "models/lid.176.ftz";
     }
+    /* two inputs with one shard name would overwrite each other's output */
+    for (int i = 0; i < ninputs; i++)
+        for (int j = 0; j < i; j++) {
+            char a[256], b[256];
+            sito_shard_name(inputs[i], a, sizeof a);
+            sito_shard_name(inputs[j], b, sizeof b);
+            if (!strcmp(a, b)) {
+                fprintf(stderr, "sito run: %s and %s would both write shard '%s'\n", inputs[j],
+                        inputs[i], a);
+                free(inputs);
+                return 2;
+            }
+        }
     progress_state ps = {.t0 = now()};
     ps.active = !quiet && isatty(2);
     for (int i = 0; i < ninputs; i++) {

@@ -68,3 +68,16 @@ TEST(names_cover_every_enum_value)
         CHECK(sito_record_type_name(i) != NULL);
     CHECK(sito_signal_name(SITO_SIG_COUNT) == NULL);
 }
+
+TEST(shard_name_strips_compression_then_format_suffix)
+{
+    char out[64];
+    sito_shard_name("/data/CC-MAIN-1-00000.warc.gz", out, sizeof out);
+    CHECK(strcmp(out, "CC-MAIN-1-00000") == 0);
+    sito_shard_name("CC-MAIN-1-00000.warc.wet.gz", out, sizeof out);
+    CHECK(strcmp(out, "CC-MAIN-1-00000.warc.wet") == 0);
+    sito_shard_name("docs.jsonl.zst", out, sizeof out);
+    CHECK(strcmp(out, "docs") == 0);
+    sito_shard_name(".gz", out, sizeof out);
+    CHECK(strcmp(out, ".gz") == 0);
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Dedup benchmark ($1 = build dir).  Makes ~1 GB of JSONL text from the
+# real sentences of shared/data/langid (documents of 40 random sentences,
+# a tenth of them near-copies with a few words changed) in a temp dir,
+# then measures: MinHash signature throughput (MB of text per second, one
+# core), and the whole 4-step minhash job (-j 2): wall time and peak RSS,
+# with the default sort memory and with --mem 1M (external sort path: sorted runs spill).
+# Ratios are printed against datatrove's documented recipe only as
+# figures: no peer tool is installed on this machine.
+set -eu
+build=${1:-build}
+sito="$(cd "$build" && pwd)/sito"
+here=$(cd "$(dirname "$0")/.." && pwd)
+data=${SITO_DATA:-$here/../shared/data}
+size_mb=${DEDUP_BENCH_MB:-1024}
+tmp=$(mktemp -d /tmp/sito-bench-dedup.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+TIME=/usr/bin/time
+[ -x $TIME ] || { echo "bench/dedup: /usr/bin/time missing (apt-get install time)"; exit 2; }
+
+python3 - "$data/langid/sentences.tsv" "$tmp" "$size_mb" <<'PY'
+import json, random, sys
+src, d, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sent = [l.split('\t', 1)[1].rstrip('\n') for l in open(src, encoding='utf-8')]
+random.seed(1)
+target = mb * 1024 * 1024
+shards, per = 8, target // 8
+n = 0
+for s in range(shards):
+    with open(f"{d}/part-{s:02d}.jsonl", "w", encoding="utf-8") as f:
+        size = 0
+        prev = None
+        while size < per:
+            if prev and random.random() < 0.1:
+                w = prev.split(" ")
+                for _ in range(3):
+                    w[random.randrange(len(w))] = "zz%d" % random.randrange(10**6)
+                text = " ".join(w)
+            else:
+                text = "\n".join(random.choice(sent) for _ in range(40))
+            prev = text
+            line = json.dumps({"id": f"d{n}", "text": text, "metadata": {"url": f"http://h{n % 997}.example/{n}"}}, ensure_ascii=False)
+            f.write(line + "\n")
+            size += len(text.encode())
+            n += 1
+print(f"bench/dedup: {n} documents, {shards} shards, {mb} MB of text", file=sys.stderr)
+PY
+text_mb=$(python3 -c "import sys,os; print(sum(os.path.getsize(os.path.join(sys.argv[1],f)) for f in os.listdir(sys.argv[1]))/1048576)" "$tmp")
+
+# 1. per-core throughput: the whole job on one shard (-j 1), CPU seconds
+#    (user+sys, so other load on the machine does not count); all four
+#    steps, so this is a lower bound for the signature step alone
+one="$tmp/part-00.jsonl"
+one_mb=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1], encoding='utf-8'))/1048576)" "$one")
+$TIME -f "%U %S" -o "$tmp/one.cpu" "$sito" dedup minhash "$one" -o "$tmp/one" -q
+python3 -c "import sys; mb=float(sys.argv[1]); u,s=map(float,open(sys.argv[2]).read().split()); print(f'minhash, one shard, one core: {mb:.0f} MB text in {u+s:.2f} CPU s = {mb/(u+s):.1f} MB/s per core (signatures goal >= 50)')" "$one_mb" "$tmp/one.cpu"
+
+# 2. the whole job, default memory
+run() {
+  local name=$1; shift
+  $TIME -v "$sito" dedup minhash "$tmp"/part-*.jsonl -o "$tmp/$name" -q -j 2 "$@" 2> "$tmp/$name.time"
+  local wall rss
+  wall=$(grep "Elapsed (wall clock)" "$tmp/$name.time" | awk '{print $NF}')
+  cpu=$(awk '/User time|System time/ {s += $NF} END {print s}' "$tmp/$name.time")
+  rss=$(grep "Maximum resident" "$tmp/$name.time" | awk '{print $NF}')
+  echo "minhash job ($name, -j 2 $*): ${text_mb%.*} MB text, wall $wall, CPU ${cpu}s, peak RSS $((rss / 1024)) MB, removed $(grep -o '"minhash_dedup": [0-9]*' "$tmp/$name/stats.json" | awk '{print $2}') docs"
+}
+run default
+run lowmem --mem 1M
+cmp <(zstd -dc "$tmp/default/part-03.jsonl.zst") <(zstd -dc "$tmp/lowmem/part-03.jsonl.zst") && echo "lowmem output identical to default"

@@ -1,0 +1,449 @@
+/*
+ * minhash_job.c — near-duplicate removal in four steps: signatures (per
+ * shard: one sorted (band key, doc key) file per band), buckets (per band:
+ * merge the shards' files, emit (first doc, other doc) for each bucket
+ * with several documents), clusters (one task: external sort of all pairs,
+ * union-find with the smallest key as root), filter (per shard).  The one
+ * thing to know: the cluster root is the smallest global key, which is the
+ * document kept, so "first by input order" needs no extra pass.  Memory:
+ * sort buffers are bounded by mem_limit; the union-find holds 12 bytes per
+ * document that has at least one candidate pair.
+ */
+#include "dedup/job.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ----------------------------------------------------- S0: signatures */
+
+typedef struct {
+    const sito_dedup_job *j;
+    int shard;
+    sito_minhash *mh;
+    uint64_t *sig;
+    dedup_sorter **bands;
+    job_ids_writer *ids;
+} sig_ctx;
+
+static int sig_doc(void *ctx, job_doc *d)
+{
+    sig_ctx *c = ctx;
+    int st = job_ids_add(c->ids, d->line, &d->json.id);
+    long ns = st == SITO_OK ? sito_minhash_signature(c->mh, d->text.ptr, d->text.len, c->sig) : st;
+    if (ns <= 0)
+        return ns < 0 ? (int)ns : SITO_OK;
+    for (int b = 0; b < c->j->o.minhash.bands; b++) {
+        uint64_t rec[2] = {sito_minhash_band_key(c->mh, c->sig, b), DOC_KEY(c->shard, d->line)};
+        if ((st = dedup_sorter_add(c->bands[b], rec)) != SITO_OK)
+            return st;
+    }
+    return SITO_OK;
+}
+
+static int drain(dedup_sorter *s, const char *path)
+{
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return SITO_ERR_IO;
+    setvbuf(f, NULL, _IOFBF, 1 << 16);
+    const uint64_t *rec;
+    int st;
+    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
+        if (fwrite(rec, 16, 1, f) != 1) {
+            st = SITO_ERR_IO;
+            break;
+        }
+    if (fclose(f) != 0 && st == SITO_EOF)
+        st = SITO_ERR_IO;
+    if (st != SITO_EOF || rename(tmp, path) != 0) {
+        remove(tmp);
+        return st == SITO_EOF ? SITO_ERR_IO : st;
+    }
+    return SITO_OK;
+}
+
+static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
+{
+    int nb = j->o.minhash.bands, st = SITO_OK;
+    sig_ctx c = {.j = j, .shard = shard};
+    c.mh = sito_minhash_new(&j->o.minhash, &st);
+    c.sig = calloc((size_t)nb * (size_t)j->o.minhash.rows, 8);
+    c.bands = calloc((size_t)nb, sizeof *c.bands);
+    c.ids = job_ids_open(j, shard);
+    char dir[4200], path[4200];
+    if (!c.mh || !c.sig || !c.bands || !c.ids)
+        st = SITO_ERR_NOMEM;
+    for (int b = 0; b < nb && st == SITO_OK; b++) {
+        job_path(j, dir, sizeof dir, "minhash/sig/%03d", b);
+        if (job_mkdirs(dir) != SITO_OK)
+            st = SITO_ERR_IO;
+        else
+            c.bands[b] = dedup_sorter_new(2, j->o.mem_limit / (size_t)nb, dir, &st);
+    }
+    if (st == SITO_OK)
+        st = job_walk_shard(j, shard, stats, sig_doc, &c, err, errlen);
+    for (int b = 0; b < nb && st == SITO_OK; b++) {
+        job_path(j, path, sizeof path, "minhash/sig/%03d/%d.bin", b, shard);
+        if ((st = dedup_sorter_finish(c.bands[b])) == SITO_OK)
+            st = drain(c.bands[b], path);
+        dedup_sorter_free(c.bands[b]);   /* free each band's buffer early */
+        c.bands[b] = NULL;
+    }
+    if (st == SITO_OK) {
+        st = job_ids_commit(c.ids);
+        c.ids = NULL;
+    }
+    if (st != SITO_OK && !err[0])
+        job_fail(err, errlen, st, "signatures of %s: %s", j->inputs[shard], sito_status_str(st));
+    for (int b = 0; c.bands && b < nb; b++)
+        dedup_sorter_free(c.bands[b]);
+    free(c.bands);
+    free(c.sig);
+    job_ids_abort(c.ids);
+    sito_minhash_free(c.mh);
+    return st;
+}
+
+/* ------------------------------------------------------- S1: buckets */
+
+static int buckets_task(sito_dedup_job *j, int band, char *err, size_t errlen)
+{
+    char dir[4200], out[4200], tmp[4300];
+    job_path(j, dir, sizeof dir, "minhash/pairs");
+    job_path(j, out, sizeof out, "minhash/pairs/%03d.bin", band);
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    if (job_mkdirs(dir) != SITO_OK)
+        return job_fail(err, errlen, SITO_ERR_IO, "cannot create %s", dir);
+    char **paths = calloc((size_t)j->n, sizeof *paths);
+    int st = paths ? SITO_OK : SITO_ERR_NOMEM;
+    for (int i = 0; i < j->n && st == SITO_OK; i++) {
+        char p[4200];
+        job_path(j, p, sizeof p, "minhash/sig/%03d/%d.bin", band, i);
+        if (!(paths[i] = strdup(p)))
+            st = SITO_ERR_NOMEM;
+    }
+    dedup_merge *m = st == SITO_OK ? dedup_merge_open(2, (const char *const *)paths, j->n,
+                                                      j->o.mem_limit / ((size_t)j->n + 1), &st)
+                                   : NULL;
+    FILE *f = m ? fopen(tmp, "wb") : NULL;
+    if (m && !f)
+        st = SITO_ERR_IO;
+    if (f) {
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+        uint64_t key = 0, first = 0;
+        int have = 0;
+        const uint64_t *rec;
+        while ((st = dedup_merge_next(m, &rec, NULL)) == SITO_OK) {
+            if (have && rec[0] == key) {
+                uint64_t pair[2] = {first, rec[1]};   /* first < rec[1]: sorted */
+                if (fwrite(pair, 16, 1, f) != 1) {
+                    st = SITO_ERR_IO;
+                    break;
+                }
+                continue;
+            }
+            key = rec[0];
+            first = rec[1];
+            have = 1;
+        }
+        if (fclose(f) != 0 && st == SITO_EOF)
+            st = SITO_ERR_IO;
+        if (st == SITO_EOF)
+            st = rename(tmp, out) == 0 ? SITO_OK : SITO_ERR_IO;
+        if (st != SITO_OK)
+            remove(tmp);
+    }
+    dedup_merge_close(m);
+    for (int i = 0; paths && i < j->n; i++)
+        free(paths[i]);
+    free(paths);
+    return st == SITO_OK ? SITO_OK
+                         : job_fail(err, errlen, st, "buckets of band %d in %s: %s", band, j->work,
+                                    sito_status_str(st));
+}
+
+/* ------------------------------------------------------ S2: clusters */
+
+typedef struct {
+    uint64_t *key;      /* distinct documents in pairs, sorted */
+    uint32_t *parent;
+    size_t n, cap;
+} forest;
+
+static size_t forest_find_index(const forest *f, uint64_t k)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->key[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static uint32_t forest_root(forest *f, uint32_t i)
+{
+    while (f->parent[i] != i) {
+        f->parent[i] = f->parent[f->parent[i]];   /* path halving */
+        i = f->parent[i];
+    }
+    return i;
+}
+
+/* Links the larger root under the smaller: roots stay the smallest key. */
+static void forest_union(forest *f, uint32_t a, uint32_t b)
+{
+    a = forest_root(f, a);
+    b = forest_root(f, b);
+    if (a < b)
+        f->parent[b] = a;
+    else if (b < a)
+        f->parent[a] = b;
+}
+
+static int forest_push(forest *f, uint64_t k)
+{
+    if (f->n && f->key[f->n - 1] == k)
+        return SITO_OK;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 4096;
+        uint64_t *nk = realloc(f->key, cap * 8);
+        if (!nk)
+            return SITO_ERR_NOMEM;
+        f->key = nk;
+        f->cap = cap;
+    }
+    f->key[f->n++] = k;
+    return SITO_OK;
+}
+
+static int open_pair_files(sito_dedup_job *j, dedup_sorter *pairs, char *err, size_t errlen)
+{
+    for (int b = 0; b < j->o.minhash.bands; b++) {
+        char p[4200];
+        job_path(j, p, sizeof p, "minhash/pairs/%03d.bin", b);
+        FILE *f = fopen(p, "rb");
+        if (!f)
+            return job_fail(err, errlen, SITO_ERR_IO, "cannot read %s", p);
+        uint64_t rec[2];
+        int st = SITO_OK;
+        while (st == SITO_OK && fread(rec, 16, 1, f) == 1)
+            st = dedup_sorter_add(pairs, rec);
+        fclose(f);
+        if (st != SITO_OK)
+            return job_fail(err, errlen, st, "sorting pairs of %s", p);
+    }
+    return SITO_OK;
+}
+
+/* Writes work/minhash/cluster/<shard>.bin: (key, kept key, cluster size)
+ * for every document of a cluster, sorted by key. */
+static int write_clusters(sito_dedup_job *j, forest *f)
+{
+    uint32_t *size = calloc(f->n ? f->n : 1, sizeof *size);
+    if (!size)
+        return SITO_ERR_NOMEM;
+    for (size_t i = 0; i < f->n; i++)
+        size[forest_root(f, (uint32_t)i)]++;
+    int st = SITO_OK;
+    size_t i = 0;
+    for (int s = 0; s < j->n && st == SITO_OK; s++) {
+        char path[4200], tmp[4300];
+        job_path(j, path, sizeof path, "minhash/cluster/%d.bin", s);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        FILE *out = fopen(tmp, "wb");
+        if (!out) {
+            st = SITO_ERR_IO;
+            break;
+        }
+        for (; i < f->n && KEY_SHARD(f->key[i]) == s; i++) {
+            uint32_t r = forest_root(f, (uint32_t)i);
+            uint64_t rec[3] = {f->key[i], f->key[r], size[r]};
+            if (fwrite(rec, 24, 1, out) != 1)
+                st = SITO_ERR_IO;
+        }
+        if (fclose(out) != 0 || st != SITO_OK || rename(tmp, path) != 0) {
+            remove(tmp);
+            st = SITO_ERR_IO;
+        }
+    }
+    free(size);
+    return st;
+}
+
+static int clusters_task(sito_dedup_job *j, char *err, size_t errlen)
+{
+    char dir[4200], uniq[4200];
+    job_path(j, dir, sizeof dir, "minhash/cluster");
+    job_path(j, uniq, sizeof uniq, "minhash/cluster/pairs.uniq");
+    if (job_mkdirs(dir) != SITO_OK)
+        return job_fail(err, errlen, SITO_ERR_IO, "cannot create %s", dir);
+    /* half the memory sorts pairs, half sorts the documents in them */
+    int st;
+    dedup_sorter *pairs = dedup_sorter_new(2, j->o.mem_limit / 2, dir, &st);
+    dedup_sorter *nodes = pairs ? dedup_sorter_new(1, j->o.mem_limit / 2, dir, &st) : NULL;
+    forest f = {0};
+    FILE *u = NULL;
+    if (!nodes) {
+        st = job_fail(err, errlen, st, "out of memory");
+        goto out;
+    }
+    if ((st = open_pair_files(j, pairs, err, errlen)) != SITO_OK)
+        goto out;
+    /* distinct pairs to a file, their documents to the node sorter */
+    if ((st = dedup_sorter_finish(pairs)) != SITO_OK || !(u = fopen(uniq, "wb"))) {
+        st = job_fail(err, errlen, st ? st : SITO_ERR_IO, "sorting pairs in %s", dir);
+        goto out;
+    }
+    const uint64_t *rec;
+    uint64_t last[2] = {0, 0};
+    int have = 0;
+    while ((st = dedup_sorter_next(pairs, &rec)) == SITO_OK) {
+        if (have && rec[0] == last[0] && rec[1] == last[1])
+            continue;
+        last[0] = rec[0];
+        last[1] = rec[1];
+        have = 1;
+        if (fwrite(rec, 16, 1, u) != 1 || dedup_sorter_add(nodes, &rec[0]) != SITO_OK ||
+            dedup_sorter_add(nodes, &rec[1]) != SITO_OK) {
+            st = SITO_ERR_IO;
+            break;
+        }
+    }
+    dedup_sorter_free(pairs);
+    pairs = NULL;
+    if (fclose(u) != 0 && st == SITO_EOF)
+        st = SITO_ERR_IO;
+    u = NULL;
+    if (st != SITO_EOF || (st = dedup_sorter_finish(nodes)) != SITO_OK) {
+        st = job_fail(err, errlen, st, "writing %s", uniq);
+        goto out;
+    }
+    while ((st = dedup_sorter_next(nodes, &rec)) == SITO_OK)
+        if (forest_push(&f, rec[0]) != SITO_OK)
+            break;
+    dedup_sorter_free(nodes);
+    nodes = NULL;
+    if (st != SITO_EOF || f.n > UINT32_MAX ||
+        !(f.parent = malloc((f.n ? f.n : 1) * sizeof *f.parent))) {
+        st = job_fail(err, errlen, SITO_ERR_NOMEM, "out of memory for %zu clustered documents", f.n);
+        goto out;
+    }
+    for (size_t i = 0; i < f.n; i++)
+        f.parent[i] = (uint32_t)i;
+    /* union every distinct pair */
+    if (!(u = fopen(uniq, "rb"))) {
+        st = job_fail(err, errlen, SITO_ERR_IO, "cannot read %s", uniq);
+        goto out;
+    }
+    uint64_t pr[2];
+    while (fread(pr, 16, 1, u) == 1)
+        forest_union(&f, (uint32_t)forest_find_index(&f, pr[0]), (uint32_t)forest_find_index(&f, pr[1]));
+    fclose(u);
+    u = NULL;
+    remove(uniq);
+    st = write_clusters(j, &f);
+    if (st != SITO_OK)
+        job_fail(err, errlen, st, "cannot write the clusters in %s", dir);
+out:
+    if (u)
+        fclose(u);
+    dedup_sorter_free(pairs);
+    dedup_sorter_free(nodes);
+    free(f.key);
+    free(f.parent);
+    return st;
+}
+
+/* -------------------------------------------------------- S3: filter */
+
+typedef struct {
+    const sito_dedup_job *j;
+    int shard;
+    uint64_t *cl;       /* (key, kept key, size) sorted by key */
+    size_t n_cl, at;
+    job_out out;
+    job_ids *ids;
+    sito_buf ins;
+} mfilter_ctx;
+
+static int cluster_name(mfilter_ctx *c, uint64_t kept)
+{
+    char name[1200];
+    int n = snprintf(name, sizeof name, "%s:%u", c->j->shards[KEY_SHARD(kept)], KEY_LINE(kept));
+    return dedup_json_escape(name, (size_t)n, &c->ins);
+}
+
+static int mfilter_doc(void *ctx, job_doc *d)
+{
+    mfilter_ctx *c = ctx;
+    uint64_t key = DOC_KEY(c->shard, d->line);
+    while (c->at < c->n_cl && c->cl[3 * c->at] < key)
+        c->at++;
+    if (c->at == c->n_cl || c->cl[3 * c->at] != key)
+        return job_out_keep(&c->out, d, NULL, 0);
+    uint64_t kept = c->cl[3 * c->at + 1], size = c->cl[3 * c->at + 2];
+    char num[64];
+    c->ins.len = 0;
+    int n = snprintf(num, sizeof num, "\"minhash_cluster_size\":%llu,\"minhash_cluster\":",
+                     (unsigned long long)size);
+    int st = sito_buf_append(&c->ins, num, (size_t)n);
+    if (st == SITO_OK)
+        st = cluster_name(c, kept);
+    if (st != SITO_OK)
+        return st;
+    if (kept == key)
+        return job_out_keep(&c->out, d, c->ins.ptr, c->ins.len);
+    static const char tail[] = ",\"filter\":\"minhash_dedup\",\"duplicate_of\":";
+    if ((st = sito_buf_append(&c->ins, tail, sizeof tail - 1)) != SITO_OK ||
+        (st = job_ids_json(c->ids, kept, &c->ins)) != SITO_OK)
+        return st;
+    return job_out_reject(&c->out, d, "minhash_dedup", c->ins.ptr, c->ins.len);
+}
+
+static int mfilter_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
+{
+    char path[4200];
+    job_path(j, path, sizeof path, "minhash/cluster/%d.bin", shard);
+    mfilter_ctx c = {.j = j, .shard = shard};
+    int st = dedup_read_records(path, 3, &c.cl, &c.n_cl);
+    if (st != SITO_OK)
+        return job_fail(err, errlen, st, "cannot read %s", path);
+    c.ids = job_ids_load(j);
+    sito_stats local = {0};
+    st = c.ids ? job_out_open(j, shard, &c.out, &local, err, errlen) : SITO_ERR_NOMEM;
+    if (st == SITO_OK) {
+        st = job_walk_shard(j, shard, &local, mfilter_doc, &c, err, errlen);
+        if (st == SITO_OK)
+            st = job_out_commit(&c.out, err, errlen);
+        else
+            job_out_abort(&c.out);
+    }
+    if (st == SITO_OK) {
+        local.inputs = 1;
+        st = job_save_stats(j, shard, &local);
+        sito_stats_merge(stats, &local);
+    }
+    free(c.cl);
+    job_ids_free(c.ids);
+    sito_buf_free(&c.ins);
+    if (st != SITO_OK && !err[0])
+        job_fail(err, errlen, st, "filtering %s: %s", j->inputs[shard], sito_status_str(st));
+    return st;
+}
+
+int minhash_task(sito_dedup_job *j, int step, int task, sito_stats *st, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = 0;
+    switch (step) {
+    case 0: return signatures_task(j, task, st, err, errlen);
+    case 1: return buckets_task(j, task, err, errlen);
+    case 2: return clusters_task(j, err, errlen);
+    default: return mfilter_task(j, task, st, err, errlen);
+    }
+}

@@ -1,0 +1,23 @@
+# The README's run on the bundled sample: every output line is valid JSON
+# with id, text, metadata.url and metadata.date; stats.json and rejects/
+# exist beside it.
+set -eu
+"$SITO" run -q sample/*.gz -o "$TMPDIR/demo"
+test -f "$TMPDIR/demo/stats.json"
+test -d "$TMPDIR/demo/rejects"
+n=0
+for z in "$TMPDIR"/demo/*.jsonl.zst; do
+  zstdcat "$z" | python3 -c '
+import json, sys
+n = 0
+for line in sys.stdin.buffer:
+    d = json.loads(line.decode("utf-8"))
+    assert d["id"] and isinstance(d["text"], str) and d["text"]
+    assert "url" in d["metadata"] and "date" in d["metadata"]
+    n += 1
+print(n)' > "$TMPDIR/n"
+  n=$((n + $(cat "$TMPDIR/n")))
+done
+[ "$n" -ge 1 ] || { echo "no documents"; exit 1; }
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["docs_kept"] >= 1 and s["records"]["response"] >= 17' "$TMPDIR/demo/stats.json"
+echo "ok $n documents"
