@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -476,14 +477,37 @@ int sito_json_string(sito_buf *b, const char *s, size_t n);
 
 /* ------------------------------------------------------------- tasks, jobs */
 
-/* What the run pipeline does; zero values are the defaults. */
+/* What the run pipeline does; zero values are the defaults.  The shared
+ * read-only objects (model, configuration, block list) are loaded once by
+ * the caller and shared by every task and thread; they must outlive the
+ * tasks. */
+typedef struct sito_quality_config sito_quality_config;
+typedef struct sito_url_blocklist sito_url_blocklist;
+typedef struct sito_langid_model sito_langid_model;
 typedef struct sito_run_options {
     int annotate_only;      /* keep every document, write all signals */
     int with_signals;       /* write metadata.signals for kept documents */
+    int keep_pii;           /* do not replace e-mail and IP addresses */
     size_t max_record;      /* see sito_warc_options */
     int zstd_level;
-    const char *model_path; /* fastText model; NULL: langid off */
+    const char *model_path;     /* fastText model; NULL: no language id */
+    const char *config_path;    /* filter thresholds (YAML); NULL: built in */
+    const char *blocklist_path; /* URL block list; NULL: no URL filter */
+    /* Loaded from the paths by sito_run_options_load, or set by the caller;
+     * read-only, shared by every task and thread of a process. */
+    const sito_langid_model *model;
+    const sito_quality_config *quality;
+    const sito_url_blocklist *blocklist;
+    unsigned owned;             /* which of the three the options own */
 } sito_run_options;
+
+/* Loads the model, configuration and block list named by the paths into
+ * the pointers that are still NULL (the configuration always: the
+ * compiled-in defaults when config_path is NULL).  SITO_OK, or an error
+ * with a one-line message naming the file in err. */
+int sito_run_options_load(sito_run_options *o, char *err, size_t errlen);
+/* Frees what sito_run_options_load loaded and clears those pointers. */
+void sito_run_options_free(sito_run_options *o);
 
 /* One task: one input shard through the run pipeline into
  * OUTDIR/<shard>.jsonl.zst and OUTDIR/rejects/<shard>.jsonl.zst.  The input
@@ -597,15 +621,344 @@ int sito_langid_stage(sito_stage *out, const sito_langid_model *m);
 
 /* ------------------------------------- charset and HTML (src/html/) */
 
-/* (declared by the HTML module) */
+/* charset: bytes in any encoding -> UTF-8 (src/html/charset.c,
+ * docs/charset.md).  The encoding is decided in this order: byte-order
+ * mark, HTTP charset, <meta> prescan of the first 1024 bytes (WHATWG),
+ * <?xml encoding?>, statistical detection (uchardet), windows-1252.  A
+ * declaration that the bytes plainly contradict (UTF-8 declared, not
+ * UTF-8; a legacy charset declared, bytes valid multi-byte UTF-8) is
+ * overruled by detection. */
+
+/* Per-thread decoder state: cached iconv descriptors, byte tables of
+ * single-byte charsets, the detector.  Not thread-safe: one per thread. */
+typedef struct sito_charset_ctx sito_charset_ctx;
+
+/* NULL when out of memory. */
+sito_charset_ctx *sito_charset_ctx_new(void);
+void sito_charset_ctx_free(sito_charset_ctx *cx);
+
+/* Where the decision came from (sito_charset_source_name: "bom", "http",
+ * "meta", "xml", "detected", "default"). */
+typedef enum sito_charset_source {
+    SITO_CHARSET_BOM,
+    SITO_CHARSET_HTTP,
+    SITO_CHARSET_META,
+    SITO_CHARSET_XML,
+    SITO_CHARSET_DETECTED,
+    SITO_CHARSET_DEFAULT,
+} sito_charset_source;
+const char *sito_charset_source_name(int source);
+
+typedef struct sito_charset_result {
+    sito_str text;          /* UTF-8, NUL-terminated (text.ptr[text.len]
+                               is 0 unless copied is 0: then a view of the
+                               input, BOM excluded) */
+    const char *charset;    /* canonical name ("UTF-8", "windows-1251",
+                               "Shift_JIS"; WHATWG names where there is
+                               one), static storage */
+    int source;             /* sito_charset_source */
+    int copied;             /* text is a new arena string */
+    uint64_t replacements;  /* U+FFFD inserted for undecodable bytes */
+} sito_charset_result;
+
+/* Decodes raw[0..len) to UTF-8.  http_charset is the charset= of the HTTP
+ * Content-Type (may be empty).  Valid UTF-8 comes back as a view without a
+ * copy; anything else is converted into arena a.  Undecodable bytes become
+ * U+FFFD and are counted; nothing is dropped.  SITO_OK, SITO_ERR_NOMEM,
+ * or SITO_ERR_FORMAT if iconv fails other than on bad input (then *out is
+ * empty). */
+int sito_charset_to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
+                         sito_str http_charset, sito_arena *a,
+                         sito_charset_result *out);
+
+/* Decodes raw as the encoding label names, without detection (a BOM still
+ * wins, as in the WHATWG "decode").  SITO_ERR_ARG for an unknown label,
+ * else as sito_charset_to_utf8 (source is "http" or "bom"). */
+int sito_charset_decode(sito_charset_ctx *cx, const char *label, size_t label_len,
+                        const char *raw, size_t len, sito_arena *a,
+                        sito_charset_result *out);
+
+/* The WHATWG "get an encoding": the canonical name of a label ("latin1" ->
+ * "windows-1252", "gb2312" -> "GBK"), case-insensitive, surrounding
+ * whitespace ignored; a few labels WHATWG lacks but iconv decodes (ibm852,
+ * utf-32, johab, ...) are accepted too.  NULL when unknown. */
+const char *sito_charset_canonical(const char *label, size_t len);
+
+/* The WHATWG prescan for <meta charset> / <meta http-equiv content> in the
+ * first 1024 bytes (comments, quoting and attributes as the standard
+ * says).  The canonical name, or NULL when nothing usable is declared. */
+const char *sito_charset_prescan(const char *raw, size_t len);
+
+/* A pipeline stage: for text/html, application/xhtml+xml and text/plain
+ * documents, replaces doc->raw by its UTF-8 decoding, sets doc->charset
+ * and the charset_replacements signal, and counts documents with
+ * replacements in errors[SITO_E_INVALID_UTF8].  Its process() fails only
+ * when out of memory.  SITO_OK or SITO_ERR_NOMEM. */
+int sito_charset_stage(sito_stage *out);
+
+/* 1 when s[0..n) is valid UTF-8 (ASCII skipped a word at a time). */
+int sito_utf8_valid(const char *s, size_t n);
+
+/* Copies s[0..n) to dst replacing each maximal invalid subpart by U+FFFD.
+ * dst must hold 3*n bytes.  Returns the bytes written; *replacements (may
+ * be NULL) receives the count. */
+size_t sito_utf8_sanitize(char *dst, const char *s, size_t n,
+                          size_t *replacements);
+
+/* (HTML: declared by the HTML module) */
 
 /* ----------------------------------------- quality signals (src/quality/) */
 
-/* (declared by the quality module) */
+/* Quality signals and filters: the Gopher quality and repetition, C4 and
+ * FineWeb rules of datatrove, with per-language thresholds (docs/filters.md
+ * defines every signal and lists the thresholds).  Signals are computed once
+ * per document into doc->signals; filters only read signals, so decisions
+ * can be replayed from annotated JSONL (`sito filter`). */
+
+/* Per-language thresholds and options.  Immutable once loaded: one config
+ * may be shared by the stages of many threads. */
+/* (sito_quality_config is declared with sito_run_options above.) */
+
+/* The compiled-in defaults ("en": FineWeb, "pl": FineWeb-2 pol_Latn; "en"
+ * for documents with no or an unknown language), overridden and extended
+ * by the YAML file at path when path is not NULL (format: config/filters.yaml
+ * and docs/filters.md).  NULL on error, with a one-line message naming the
+ * file, line and key in err. */
+sito_quality_config *sito_quality_config_load(const char *path, char *err, size_t errlen);
+void sito_quality_config_free(sito_quality_config *cfg);
+
+/* The name of the config section used for a language label ("pl",
+ * "__label__pl", "pl_Latn"; NULL or "" for none). */
+const char *sito_quality_config_lang(const sito_quality_config *cfg, const char *lang);
+
+/* The quality stage: computes every quality signal of the document (using
+ * the section of doc->lang), then, unless annotate_only, applies the
+ * section's filters in its order.  A rejected document gets doc->filter =
+ * "<filter>:<rule>" (e.g. "gopher_repetition:dup_line_frac", a static
+ * string) and doc->filter_value = the failing signal, and is counted in
+ * stats->filters by the writer.  When the section keeps C4's lines (modify_text, as
+ * FineWeb does), a kept document's text becomes those lines (arena memory).
+ * cfg must outlive the stage.  SITO_OK, SITO_ERR_ARG or SITO_ERR_NOMEM. */
+int sito_quality_stage(sito_stage *out, const sito_quality_config *cfg, int annotate_only);
+
+/* Applies only the decisions to the signals already in doc->signals (and
+ * doc->lang, doc->lang_score).  Returns 1 and sets doc->filter and
+ * doc->filter_value when a filter rejects, else 0. */
+int sito_quality_decide(const sito_quality_config *cfg, sito_doc *doc);
+
+/* PII replacement as datatrove's PIIFormatter: e-mail addresses and public
+ * IPv4 addresses (the same regular expressions, Python's is_global) are
+ * replaced by the replacement strings in turn; counts go to the signals
+ * pii_emails and pii_ips.  Zero values mean the defaults. */
+typedef struct sito_pii_options {
+    int keep_emails;               /* do not replace e-mail addresses */
+    int keep_ips;                  /* do not replace IP addresses */
+    int replace_private_ips;       /* also replace non-global IPv4 */
+    const char *const *email_replacements; /* NULL-terminated list, or NULL:
+                                      "email@example.com",
+                                      "firstname.lastname@example.org" */
+    const char *const *ip_replacements;    /* NULL-terminated, or NULL: the
+                                      six datatrove placeholders
+                                      "22.214.171.124" ... */
+} sito_pii_options;
+
+/* The PII stage (opt may be NULL).  The replacement strings are copied.
+ * The new text is allocated from doc->arena.  SITO_OK or an error. */
+int sito_pii_stage(sito_stage *out, const sito_pii_options *opt);
+
+/* Replaces PII in text (n bytes) into out (appended).  *emails and *ips
+ * receive the counts of replaced addresses; turn[0] (e-mails) and turn[1]
+ * (IPs) carry the rotation of replacement strings from call to call, as
+ * datatrove's replacers do (start with {0, 0}).  SITO_OK or
+ * SITO_ERR_NOMEM. */
+int sito_pii_replace(const sito_pii_options *opt, const char *text, size_t n, sito_buf *out,
+                     int *emails, int *ips, unsigned turn[2]);
+
+/* A URL block list, read from a user's file (none is bundled).  One entry a
+ * line, '#' starts a comment: "example.com" blocks that domain and its
+ * subdomains; "word:casino" blocks URLs with that word (URL split on
+ * non-alphanumerics, case-insensitive); "url:http://..." blocks one exact
+ * URL.  NULL on error with a one-line message in err. */
+sito_url_blocklist *sito_url_blocklist_load(const char *path, char *err, size_t errlen);
+void sito_url_blocklist_free(sito_url_blocklist *bl);
+/* Whether url is blocked: 0, or 1 with *why set to "domain", "word" or
+ * "url" (static strings). */
+int sito_url_blocked(const sito_url_blocklist *bl, const char *url, size_t n, const char **why);
+
+/* The URL filter stage: rejects documents whose doc->url is blocked with
+ * doc->filter = "url" (filter_value 1).  bl must
+ * outlive the stage. */
+int sito_url_filter_stage(sito_stage *out, const sito_url_blocklist *bl);
 
 /* ---------------------------------------------- executors (src/exec/) */
 
-/* (declared by the executors module) */
+/* A job is a list of steps run in order over one job directory DIR.  A
+ * step is N independent tasks; task i of a step handles the inputs i, i+N,
+ * i+2N, ... of the step's input list sorted by path (strcmp), so the
+ * assignment is stable for the same inputs and N.  Kinds of step:
+ *   run      each input through sito_task_run into DIR/<shard>.jsonl.zst
+ *            and DIR/rejects/<shard>.jsonl.zst;
+ *   command  a shell command (/bin/sh -c) run once per task, for steps that
+ *            read an earlier step's files (dedup).  Placeholders, replaced
+ *            by shell-quoted words: {task} (0-based), {tasks} (N), {dir}
+ *            (DIR), {inputs} (the task's inputs), {shards} (their shard
+ *            names, see sito_shard_name).  Exit status 0 means done.
+ * Layout of DIR: job.json (the whole job: steps, inputs, task counts,
+ * options — a job is fully described by it), completions/task-NNNNN (an
+ * empty marker: the task finished), stats/task-NNNNN.json (its counters),
+ * logs/task-NNNNN.log (appended by every attempt), stats.json (merged over
+ * the run steps), slurm/ (sbatch scripts and the submission record).  The
+ * first step uses these names; a later step called NAME uses
+ * completions/NAME/, stats/NAME/ and logs/NAME/.
+ * A finished task writes its outputs (by rename), then its stats, then its
+ * marker; a rerun skips tasks whose marker exists.  Saving a job whose
+ * description differs from an existing DIR/job.json (other inputs, task
+ * count or options) is refused while any marker exists. */
+typedef struct sito_job sito_job;
+
+#define SITO_JOB_MAX_STEPS 16
+#define SITO_EXEC_STOPPED 2   /* not an error: stopped on request */
+
+enum { SITO_STEP_RUN, SITO_STEP_COMMAND };
+
+/* A new, empty job over the directory dir (not created yet).  NULL when
+ * out of memory. */
+sito_job *sito_job_new(const char *dir);
+/* Appends a step.  name: [A-Za-z0-9_-], unique in the job.  inputs are
+ * made absolute and sorted; for a run step each must be readable and
+ * shard names must not collide.  n_tasks 0 means one task per input;
+ * more tasks than inputs is refused.  command is the template of a
+ * command step (NULL for run steps); opt the options of a run step (NULL
+ * for command steps; model_path is made absolute).  SITO_OK, or
+ * SITO_ERR_ARG / SITO_ERR_IO / SITO_ERR_LIMIT with a message in err. */
+int sito_job_add_step(sito_job *j, int kind, const char *name, const sito_run_options *opt,
+                      const char *command, const char *const *inputs, size_t n_inputs,
+                      int n_tasks, char *err, size_t errlen);
+/* Creates DIR and its subdirectories and writes DIR/job.json, or checks an
+ * existing one (see above).  SITO_OK, SITO_ERR_ARG (another job with
+ * finished tasks) or SITO_ERR_IO, with a message in err. */
+int sito_job_save(sito_job *j, char *err, size_t errlen);
+/* Loads a job from its job.json.  NULL with a message in err. */
+sito_job *sito_job_load(const char *job_file, char *err, size_t errlen);
+void sito_job_free(sito_job *j);
+
+const char *sito_job_dir(const sito_job *j);
+int sito_job_steps(const sito_job *j);
+const char *sito_job_step_name(const sito_job *j, int step);
+int sito_job_step_kind(const sito_job *j, int step);
+int sito_job_step_tasks(const sito_job *j, int step);
+/* Inputs of a task of a step, in order: fills up to max, returns how many
+ * the task has. */
+size_t sito_job_task_inputs(const sito_job *j, int step, int task, const char **out, size_t max);
+
+/* What the markers and the task's log say about a task. */
+typedef enum sito_task_state {
+    SITO_TASK_MISSING,   /* never started (no log) */
+    SITO_TASK_STARTED,   /* its last attempt started and did not finish:
+                            running now, or killed */
+    SITO_TASK_FAILED,    /* its last attempt failed or was stopped */
+    SITO_TASK_DONE,      /* completion marker present */
+} sito_task_state;
+int sito_job_task_state(const sito_job *j, int step, int task);
+/* The paths of a task's log, marker and stats file (NUL-terminated,
+ * truncated to n bytes). */
+void sito_job_task_path(const sito_job *j, int step, int task, const char *what, char *out,
+                        size_t n);
+
+/* Controls for one task run: progress (cumulative input bytes and
+ * documents of the task) and a stop request checked between inputs and,
+ * for command steps, while the command runs (it then gets SIGTERM). */
+typedef struct sito_task_ctl {
+    sito_progress_fn progress;
+    void *progress_ctx;
+    int (*stop)(void *ctx);
+    void *stop_ctx;
+} sito_task_ctl;
+
+/* Runs one task unless its marker exists (then SITO_OK at once, *skipped
+ * set when skipped is not NULL).  Appends start/done/failed lines to the
+ * task's log.  SITO_OK, SITO_EXEC_STOPPED, or the error of the failing
+ * input or command with a message in err. */
+int sito_job_run_task(const sito_job *j, int step, int task, const sito_task_ctl *ctl,
+                      int *skipped, char *err, size_t errlen);
+
+/* Merges stats/task-*.json of every run step into *out and writes
+ * DIR/stats.json (by rename).  SITO_OK, SITO_ERR_FORMAT (a task's stats
+ * is missing or unreadable: named in err) or SITO_ERR_IO. */
+int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t errlen);
+
+/* Progress of a running job, for a progress line. */
+typedef struct sito_job_progress {
+    int step, n_steps;
+    const char *step_name;
+    int tasks_total, tasks_done, tasks_failed, tasks_running;
+    uint64_t bytes_total, bytes_done, docs_done;
+    double seconds;
+} sito_job_progress;
+
+/* The local executor: every step in order, its unfinished tasks on a pool
+ * of worker threads (each task has its own pipeline and arena).  A step
+ * starts when every task of the previous one is done. */
+typedef struct sito_local_options {
+    int workers;                        /* 0: every online core */
+    int first_task, last_task;          /* a task range of every step;
+                                           last_task < 0: all */
+    int only_step;                      /* -1: all steps, else just this */
+    const volatile sig_atomic_t *stop;  /* set non-zero (e.g. by a signal
+                                           handler) to stop: no new task
+                                           starts, running ones stop at
+                                           their next input */
+    void (*progress)(void *ctx, const sito_job_progress *p);  /* from the
+                                           calling thread, ~5 times/s */
+    void *progress_ctx;
+} sito_local_options;
+
+typedef struct sito_job_result {
+    int tasks_total, tasks_done, tasks_skipped, tasks_failed;
+    int stopped;             /* stopped on request */
+    int failed_step, failed_task;   /* the first failure, -1 if none */
+    char failed_msg[512];
+} sito_job_result;
+
+/* Runs the job locally.  SITO_OK when every task ran (see r for failures
+ * and stops), or an error starting workers. */
+int sito_exec_local(const sito_job *j, const sito_local_options *o, sito_job_result *r);
+
+/* The Slurm executor: one sbatch script per step (DIR/slurm/), submitted
+ * as a job array with --requeue, each element running `SITO task
+ * DIR/job.json --step S --task-range A-B` on tasks_per_job tasks; a step
+ * depends on the previous one with --dependency=afterok; arrays larger
+ * than MaxArraySize are split; a last single job merges stats.  Only
+ * unfinished tasks are submitted. */
+typedef struct sito_slurm_options {
+    const char *sito_path;      /* absolute path of the sito program */
+    const char *partition, *time, *mem;   /* NULL: Slurm's defaults */
+    int cpus_per_task;          /* 0: 1 */
+    int tasks_per_job;          /* tasks per array element; 0: 1 */
+    int max_array_size;         /* 0: MaxArraySize of scontrol show config */
+    int hold;                   /* submit the first array held */
+} sito_slurm_options;
+
+typedef struct sito_slurm_result {
+    int tasks_pending;          /* unfinished tasks submitted */
+    int arrays;                 /* job arrays submitted */
+    char job_ids[256];          /* space-separated Slurm job ids */
+} sito_slurm_result;
+
+/* Writes the scripts and submits them with sbatch.  With every task done,
+ * submits nothing (r->tasks_pending 0).  Refuses (SITO_ERR_ARG) while
+ * jobs of an earlier submission for DIR are still queued.  SITO_OK or an
+ * error with a message in err (sbatch's own message included). */
+int sito_exec_slurm(const sito_job *j, const sito_slurm_options *o, sito_slurm_result *r,
+                    char *err, size_t errlen);
+
+/* Calls fn for every queued or running array element of DIR's Slurm jobs
+ * (squeue), with each task it covers.  SITO_OK, or SITO_ERR_IO when
+ * squeue cannot run. */
+int sito_slurm_queue(const sito_job *j,
+                     void (*fn)(void *ctx, int step, int task, const char *job_id,
+                                const char *state),
+                     void *ctx);
 
 /* ---------------------------------------------- deduplication (src/dedup/) */
 

@@ -1,9 +1,11 @@
 /*
  * cmd_run.c — `sito run IN... -o DIR`: every input through the run
- * pipeline, one output shard per input, then DIR/stats.json.  The progress
- * line goes to stderr only when it is a terminal.
+ * pipeline, one output shard per input, then DIR/stats.json.  Options of
+ * the pipeline are parsed here; the run itself is a job handed to the
+ * executors (exec_cli.c: -j, --tasks, --slurm, progress line, resume).
  */
 #include "cmds.h"
+#include "exec_cli.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,57 +26,17 @@ static const char usage[] =
     "  -o, --output DIR     output directory (required)\n"
     "  --model PATH         fastText language-id model (default: $SITO_MODEL,\n"
     "                       else models/lid.176.ftz when it exists)\n"
+    "  --config FILE        per-language filter thresholds (YAML, see\n"
+    "                       config/filters.yaml; default: compiled-in en/pl)\n"
+    "  --url-blocklist FILE drop documents whose URL is listed (domains, word:W)\n"
+    "  --keep-pii           do not replace e-mail and IP addresses\n"
     "  --annotate-only      keep every document, write all signals\n"
     "  --signals            write metadata.signals for kept documents too\n"
     "  --max-record BYTES   largest record kept in memory (default 64 MiB)\n"
     "  --zstd-level N       output compression level (default 3)\n"
     "  -q, --quiet          no progress line\n"
     "  -h, --help           this text\n";
-
-typedef struct {
-    double t0, last;
-    uint64_t base_bytes, total_bytes, base_docs;
-    int active;
-} progress_state;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void show_progress(void *ctx, uint64_t bytes, uint64_t docs)
-{
-    progress_state *p = ctx;
-    double t = now();
-    if (t - p->last < 0.5)
-        return;
-    p->last = t;
-    double done = (double)(p->base_bytes + bytes), el = t - p->t0;
-    double rate = el > 0 ? done / el : 0;
-    double eta = rate > 0 ? ((double)p->total_bytes - done) / rate : 0;
-    fprintf(stderr, "\r%.1f/%.1f MB  %.1f MB/s  %llu docs  ETA %.0fs   ", done / 1e6,
-            (double)p->total_bytes / 1e6, rate / 1e6, (unsigned long long)(p->base_docs + docs),
-            eta < 0 ? 0 : eta);
-    fflush(stderr);
-}
-
-static int write_stats(const char *outdir, const sito_stats *st)
-{
-    char path[4200], tmp[4300];
-    snprintf(path, sizeof path, "%s/stats.json", outdir);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    int rc = sito_stats_write_json(st, f);
-    if (fclose(f) != 0 || rc != SITO_OK || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
+/* The executor options (-j, --tasks, --slurm ...) are in exec_cli.c. */
 
 int cmd_run(int argc, char **argv)
 {
@@ -82,19 +44,35 @@ int cmd_run(int argc, char **argv)
     const char *outdir = NULL;
     int quiet = 0, ninputs = 0;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    exec_cli ec;
+    exec_cli_init(&ec);
     if (!inputs)
         return 2;
     for (int i = 1; i < argc; i++) {
+        int ex = exec_cli_option(&ec, argc, argv, &i);
+        if (ex) {
+            if (ex > 0)
+                continue;
+            free(inputs);
+            return 2;
+        }
         const char *a = argv[i];
         int more = i + 1 < argc;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
+            fputs(exec_cli_help, stdout);
             free(inputs);
             return 0;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
             outdir = argv[++i];
         } else if (!strcmp(a, "--model") && more) {
             opt.model_path = argv[++i];
+        } else if (!strcmp(a, "--config") && more) {
+            opt.config_path = argv[++i];
+        } else if (!strcmp(a, "--url-blocklist") && more) {
+            opt.blocklist_path = argv[++i];
+        } else if (!strcmp(a, "--keep-pii")) {
+            opt.keep_pii = 1;
         } else if (!strcmp(a, "--annotate-only")) {
             opt.annotate_only = 1;
         } else if (!strcmp(a, "--signals")) {
@@ -153,48 +131,9 @@ int cmd_run(int argc, char **argv)
                 return 2;
             }
         }
-    progress_state ps = {.t0 = now()};
-    ps.active = !quiet && isatty(2);
-    for (int i = 0; i < ninputs; i++) {
-        struct stat st;
-        if (stat(inputs[i], &st) != 0) {
-            fprintf(stderr, "sito run: %s: cannot read: %s\n", inputs[i], strerror(errno));
-            free(inputs);
-            return 2;
-        }
-        ps.total_bytes += (uint64_t)st.st_size;
-    }
-    sito_stats total = {0};
-    int rc = 0;
-    char err[1024];
-    for (int i = 0; i < ninputs; i++) {
-        sito_stats st = {0};
-        err[0] = 0;
-        int r = sito_task_run(&opt, inputs[i], outdir, &st, ps.active ? show_progress : NULL, &ps,
-                              err, sizeof err);
-        if (r != SITO_OK) {
-            if (ps.active)
-                fputc('\n', stderr);
-            fprintf(stderr, "sito run: %s\n", err[0] ? err : sito_status_str(r));
-            rc = 1;
-            if (r == SITO_ERR_IO && strstr(err, "cannot write"))
-                break; /* the output is unusable: stop */
-            continue;
-        }
-        sito_stats_merge(&total, &st);
-        ps.base_bytes += st.bytes_in;
-        ps.base_docs += st.docs_in;
-    }
-    if (ps.active)
-        fprintf(stderr, "\r%80s\r", "");
-    if (write_stats(outdir, &total) != 0) {
-        fprintf(stderr, "sito run: %s/stats.json: cannot write: %s\n", outdir, strerror(errno));
-        rc = 1;
-    }
-    if (!quiet)
-        fprintf(stderr, "sito run: %llu inputs, %llu documents kept, %llu rejected -> %s\n",
-                (unsigned long long)total.inputs, (unsigned long long)total.docs_kept,
-                (unsigned long long)total.docs_rejected, outdir);
+    /* Every run is a job (markers, resume, per-task logs): see exec_cli.c. */
+    ec.quiet |= quiet;
+    int rc = exec_cli_run(&ec, &opt, (char **)inputs, ninputs, outdir);
     free(inputs);
     return rc;
 }

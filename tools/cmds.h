@@ -11,6 +11,8 @@ int cmd_extract(int argc, char **argv);
 int cmd_signals(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_task(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_charset(int argc, char **argv);
 
 #endif

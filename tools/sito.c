@@ -20,7 +20,9 @@ static const struct {
     {"signals", cmd_signals, "print the quality signals of each document of a JSONL file"},
     {"filter", cmd_filter, "apply the filters to annotated JSONL documents"},
     {"status", cmd_status, "show done/running/failed tasks of a job directory"},
+    {"task", cmd_task, "run tasks of a job file (what Slurm array elements run)"},
     {"dedup", cmd_dedup, "remove exact, near-duplicate documents and repeated lines"},
+    {"charset", cmd_charset, "detect the encoding of files and decode them to UTF-8"},
 };
 
 static void usage(FILE *f)

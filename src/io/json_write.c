@@ -7,6 +7,7 @@
 #include "sito.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
@@ -112,8 +113,15 @@ static int num(sito_buf *b, double v)
     int n;
     if (v == (double)(long long)v && v < 1e15 && v > -1e15)
         n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    else
-        n = snprintf(tmp, sizeof tmp, "%.6g", v);
+    else {
+        /* the shortest form that reads back as the same double, so that
+         * `sito filter` replays a run's decisions exactly at thresholds */
+        for (int prec = 6; prec <= 17; prec++) {
+            n = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+            if (strtod(tmp, NULL) == v)
+                break;
+        }
+    }
     return sito_buf_append(b, tmp, (size_t)n);
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# sito run with a model: each document gets metadata.lang / lang_score and
+# sito run with a model (annotate-only, so no filter drops the short test
+# document): each document gets metadata.lang / lang_score and
 # the three language signals; a bad model path fails the run with a
 # message naming it.
 set -euo pipefail
@@ -11,7 +12,7 @@ with open("in.jsonl", "w") as f:
     f.write(json.dumps({"id": "seed", "text": seed}) + "\n")
     f.write(json.dumps({"id": "en", "text": "The quick brown fox jumps over the lazy dog.\nIt was a sunny day."}) + "\n")
 PY
-"$SITO" run in.jsonl -o out --model "$SITO_MODEL" -q --signals
+"$SITO" run in.jsonl -o out --model "$SITO_MODEL" -q --annotate-only
 zstdcat out/in.jsonl.zst | python3 -c '
 import json, sys
 docs = {d["id"]: d["metadata"] for d in map(json.loads, sys.stdin)}

@@ -6,7 +6,7 @@ set -eu
 test -f "$TMPDIR/demo/stats.json"
 test -d "$TMPDIR/demo/rejects"
 n=0
-for z in "$TMPDIR"/demo/*.jsonl.zst; do
+for z in "$TMPDIR"/demo/*.jsonl.zst "$TMPDIR"/demo/rejects/*.jsonl.zst; do
   zstdcat "$z" | python3 -c '
 import json, sys
 n = 0
@@ -19,5 +19,12 @@ print(n)' > "$TMPDIR/n"
   n=$((n + $(cat "$TMPDIR/n")))
 done
 [ "$n" -ge 1 ] || { echo "no documents"; exit 1; }
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["docs_kept"] >= 1 and s["records"]["response"] >= 17' "$TMPDIR/demo/stats.json"
+python3 - "$TMPDIR/demo/stats.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["docs_kept"] + s["docs_rejected"] >= 1
+assert s["records"]["response"] >= 17 and s["records"]["conversion"] == 1
+# every rejection is counted under its filter, once
+assert sum(s["filters"].values()) == s["docs_rejected"], s["filters"]
+PY
 echo "ok $n documents"

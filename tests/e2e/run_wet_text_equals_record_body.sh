@@ -2,7 +2,8 @@
 # record, its text equal to the record body, with id, url and date.
 set -eu
 wet="$SITO_DATA/warc/cc-main-2024-22-whirlwind.warc.wet.gz"
-"$SITO" run -q "$wet" -o "$TMPDIR/out"
+# annotate only, PII kept: the text must come out exactly as stored
+"$SITO" run -q --annotate-only --keep-pii "$wet" -o "$TMPDIR/out"
 python3 - "$wet" "$TMPDIR/out/cc-main-2024-22-whirlwind.warc.wet.jsonl.zst" <<'PY'
 import gzip, json, subprocess, sys
 raw = gzip.open(sys.argv[1]).read()

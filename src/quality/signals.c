@@ -1,0 +1,616 @@
+/*
+ * signals.c — the Gopher quality, Gopher repetition, C4 and FineWeb signals
+ * of one document, with datatrove's definitions (pipeline/filters): the same
+ * splits (splitlines, split("\n"), re.split("\n+"), re.split("\n{2,}")),
+ * lengths in code points, and n-grams joined with spaces for the top
+ * n-grams but without separators for the duplicate n-grams.  Everything
+ * reuses the thread's scratch; a document costs no malloc in steady state.
+ */
+#include "quality/quality.h"
+#include "quality/text.h"
+
+#include <math.h>
+#include <utf8proc.h>
+
+/* polynomial hashes mod 2^64: bytes of a concatenation (B) and sequences
+ * of word hashes (C).  Collisions are resolved by comparing the text. */
+#define HB 0x100000001B3ull
+#define HC 0x9E3779B97F4A7C15ull
+#define HB_INV 0xCE965057AFF6957Bull /* HB * HB_INV == 1 mod 2^64 */
+
+void q_scratch_free(q_scratch *s)
+{
+    free(s->tok.v);
+    free(s->wh);
+    free(s->S);
+    free(s->P);
+    free(s->PW);
+    free(s->IPW);
+    free(s->cpp);
+    free(s->sp);
+    qtab_free(&s->tab);
+    sito_buf_free(&s->kept);
+    sito_buf_free(&s->line);
+    memset(s, 0, sizeof *s);
+}
+
+static int grow(void **p, size_t n, size_t size)
+{
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
+static int reserve_words(q_scratch *s, size_t n)
+{
+    if (n + 1 <= s->wcap)
+        return 0;
+    size_t cap = s->wcap ? s->wcap : 1024;
+    while (cap < n + 1)
+        cap *= 2;
+    if (grow((void **)&s->wh, cap, 8) || grow((void **)&s->S, cap, 8) ||
+        grow((void **)&s->P, cap, 8) || grow((void **)&s->PW, cap, 8) ||
+        grow((void **)&s->IPW, cap, 8) || grow((void **)&s->cpp, cap, 4))
+        return -1;
+    s->wcap = cap;
+    return 0;
+}
+
+static int push_span(q_scratch *s, size_t *n, size_t b, size_t e)
+{
+    if (*n == s->spcap) {
+        size_t cap = s->spcap ? s->spcap * 2 : 256;
+        if (grow((void **)&s->sp, cap, sizeof *s->sp))
+            return -1;
+        s->spcap = cap;
+    }
+    s->sp[(*n)++] = (q_span){(uint32_t)b, (uint32_t)e};
+    return 0;
+}
+
+/* ---------------------------------------------------------- duplicates */
+
+typedef struct span_ctx {
+    const char *text;
+    const q_span *sp;
+} span_ctx;
+
+static int span_eq(const void *ctx, uint32_t a, uint32_t b)
+{
+    const span_ctx *c = ctx;
+    q_span x = c->sp[a], y = c->sp[b];
+    return x.e - x.b == y.e - y.b && memcmp(c->text + x.b, c->text + y.b, x.e - x.b) == 0;
+}
+
+static uint64_t bytes_hash(const char *p, size_t n)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * HC;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p + i, n - i);
+    h = (h ^ w ^ ((uint64_t)n << 56)) * HC;
+    return h ^ (h >> 29);
+}
+
+/* datatrove find_duplicates: items seen before, and their characters. */
+static int find_duplicates(q_scratch *s, const char *text, size_t n, size_t *dups,
+                           size_t *dup_chars)
+{
+    *dups = *dup_chars = 0;
+    if (qtab_clear(&s->tab, n))
+        return -1;
+    span_ctx c = {text, s->sp};
+    for (size_t i = 0; i < n; i++) {
+        q_span x = s->sp[i];
+        int found;
+        size_t slot = qtab_slot(&s->tab, bytes_hash(text + x.b, x.e - x.b), (uint32_t)i,
+                                span_eq, &c, &found);
+        (void)slot;
+        if (found) {
+            (*dups)++;
+            *dup_chars += q_cp_count(text + x.b, x.e - x.b);
+        }
+    }
+    return 0;
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+/* ------------------------------------------------------------- n-grams */
+
+static void hash_words(q_scratch *s, const char *text)
+{
+    const q_tokens *t = &s->tok;
+    s->S[0] = s->P[0] = 0;
+    s->PW[0] = s->IPW[0] = 1;
+    s->cpp[0] = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        const unsigned char *w = (const unsigned char *)text + t->v[k].off;
+        uint64_t h = 0, pw = 1, ipw = 1;
+        for (uint32_t j = 0; j < t->v[k].len; j++) {
+            h = h * HB + w[j] + 1;
+            pw *= HB;
+            ipw *= HB_INV;
+        }
+        s->wh[k] = qtab_mix(h ^ ((uint64_t)t->v[k].len * HC));
+        s->S[k + 1] = s->S[k] * HC + s->wh[k];
+        s->P[k + 1] = s->P[k] * pw + h;
+        s->PW[k + 1] = s->PW[k] * pw;
+        s->IPW[k + 1] = s->IPW[k] * ipw;
+        s->cpp[k + 1] = s->cpp[k] + t->v[k].cps;
+    }
+}
+
+typedef struct gram_ctx {
+    const char *text;
+    const q_token *v;
+    size_t n;
+} gram_ctx;
+
+/* words a..a+n and b..b+n are the same words (joined with spaces) */
+static int seq_eq(const void *ctx, uint32_t a, uint32_t b)
+{
+    const gram_ctx *c = ctx;
+    for (size_t k = 0; k < c->n; k++) {
+        const q_token *x = &c->v[a + k], *y = &c->v[b + k];
+        if (x->len != y->len || memcmp(c->text + x->off, c->text + y->off, x->len))
+            return 0;
+    }
+    return 1;
+}
+
+/* words a..a+n and b..b+n give the same string when joined without
+ * separators */
+static int concat_eq(const void *ctx, uint32_t a, uint32_t b)
+{
+    const gram_ctx *c = ctx;
+    size_t la = 0, lb = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        la += c->v[a + k].len;
+        lb += c->v[b + k].len;
+    }
+    if (la != lb)
+        return 0;
+    size_t ka = a, kb = b, ia = 0, ib = 0; /* word index, byte within */
+    for (size_t done = 0; done < la;) {
+        while (ia == c->v[ka].len) ka++, ia = 0;
+        while (ib == c->v[kb].len) kb++, ib = 0;
+        size_t m = c->v[ka].len - ia;
+        if (c->v[kb].len - ib < m)
+            m = c->v[kb].len - ib;
+        if (memcmp(c->text + c->v[ka].off + ia, c->text + c->v[kb].off + ib, m))
+            return 0;
+        ia += m;
+        ib += m;
+        done += m;
+    }
+    return 1;
+}
+
+/* datatrove find_top_duplicate over get_n_grams(words, n): characters of
+ * the most frequent n-gram times its count (first seen wins a tie). */
+static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *chars)
+{
+    size_t nw = s->tok.n;
+    *chars = 0;
+    if (nw < n)
+        return 0;
+    size_t ng = nw - n + 1;
+    if (qtab_clear(&s->tab, ng))
+        return -1;
+    uint64_t cn = 1;
+    for (size_t k = 0; k < n; k++)
+        cn *= HC;
+    gram_ctx c = {text, s->tok.v, n};
+    uint32_t best_cnt = 0, best_first = 0;
+    for (size_t i = 0; i < ng; i++) {
+        uint64_t h = s->S[i + n] - s->S[i] * cn;
+        int found;
+        size_t slot = qtab_slot(&s->tab, h, (uint32_t)i, seq_eq, &c, &found);
+        uint32_t cnt = ++s->tab.cnt[slot], first = s->tab.val[slot];
+        if (cnt > best_cnt || (cnt == best_cnt && first < best_first)) {
+            best_cnt = cnt;
+            best_first = first;
+        }
+    }
+    size_t len = s->cpp[best_first + n] - s->cpp[best_first] + (n - 1);
+    *chars = len * best_cnt;
+    return 0;
+}
+
+/* datatrove find_all_duplicate(words, n): characters of n-grams seen
+ * before, skipping the n words of each repeat. */
+static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *chars)
+{
+    size_t nw = s->tok.n;
+    *chars = 0;
+    if (nw < n)
+        return 0;
+    if (qtab_clear(&s->tab, nw - n + 1))
+        return -1;
+    gram_ctx c = {text, s->tok.v, n};
+    size_t idx = 0;
+    while (idx < nw - n + 1) {
+        uint64_t h = s->P[idx + n] - s->P[idx] * s->PW[idx + n] * s->IPW[idx];
+        int found;
+        qtab_slot(&s->tab, h, (uint32_t)idx, concat_eq, &c, &found);
+        if (found) {
+            *chars += s->cpp[idx + n] - s->cpp[idx];
+            idx += n;
+        } else {
+            idx++;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------- Gopher quality */
+
+static int is_stop_word(const q_lang_cfg *L, const char *w, size_t n)
+{
+    if (!n || !L->stop_first[(unsigned char)w[0]])
+        return 0;
+    for (int i = 0; i < L->n_stop; i++)
+        if (L->stop[i].len == n && memcmp(L->stop[i].ptr, w, n) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t count_sub(const char *s, size_t n, const char *sub, size_t m)
+{
+    size_t c = 0;
+    for (size_t i = 0; i + m <= n;) {
+        const char *p = memchr(s + i, sub[0], n - i);
+        if (!p || (size_t)(p - s) + m > n)
+            break;
+        i = (size_t)(p - s);
+        if (memcmp(p, sub, m) == 0) {
+            c++;
+            i += m;
+        } else {
+            i++;
+        }
+    }
+    return c;
+}
+
+static int starts_with(const char *s, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    return n >= m && memcmp(s, p, m) == 0;
+}
+
+static int ends_with(const char *s, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    return n >= m && memcmp(s + n - m, p, m) == 0;
+}
+
+static void gopher_quality(const q_lang_cfg *L, sito_doc *d, const q_tokens *t)
+{
+    const char *text = d->text.ptr;
+    size_t n = d->text.len;
+    size_t nonsym = 0, nonsym_cps = 0, alpha = 0, stop = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        const q_token *w = &t->v[k];
+        if (w->flags & Q_TOK_NONSYM) {
+            nonsym++;
+            nonsym_cps += w->cps;
+        }
+        alpha += (w->flags & Q_TOK_ALPHA) != 0;
+        stop += is_stop_word(L, text + w->off, w->len);
+    }
+    size_t hashes = count_sub(text, n, "#", 1);
+    size_t ellipses = count_sub(text, n, "...", 3) + count_sub(text, n, "\xE2\x80\xA6", 3);
+    /* lines of str.splitlines() */
+    const unsigned char *s = (const unsigned char *)text;
+    size_t lines = 0, bullets = 0, ell_lines = 0;
+    for (size_t i = 0; i < n;) {
+        size_t b = i, br = 0;
+        while (i < n && !(br = q_linebreak(s, n, i)))
+            i++;
+        size_t e = i;
+        i += br;
+        lines++;
+        size_t lb = b, le = e;
+        q_strip(s, &lb, &le);
+        /* lstrip / rstrip: the stripped view's start and end do the job */
+        if (starts_with(text + lb, le - lb, "\xE2\x80\xA2") || starts_with(text + lb, le - lb, "-"))
+            bullets++;
+        if (ends_with(text + lb, le - lb, "...") || ends_with(text + lb, le - lb, "\xE2\x80\xA6"))
+            ell_lines++;
+    }
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_WORD_COUNT, (double)nonsym);
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_MEAN_WORD_LENGTH, ratio((double)nonsym_cps, (double)nonsym));
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_HASH_RATIO, ratio((double)hashes, (double)t->n));
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_ELLIPSIS_RATIO, ratio((double)ellipses, (double)t->n));
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_BULLET_LINES_FRAC, ratio((double)bullets, (double)lines));
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_ELLIPSIS_LINES_FRAC, ratio((double)ell_lines, (double)lines));
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_ALPHA_WORDS_FRAC, ratio((double)alpha, (double)t->n));
+    sito_doc_set_signal(d, SITO_SIG_GOPHER_STOP_WORDS, (double)stop);
+}
+
+/* ------------------------------------------------- Gopher repetition */
+
+static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
+{
+    const char *text = d->text.ptr;
+    const unsigned char *u = (const unsigned char *)text;
+    size_t n = d->text.len, ns = 0, dups, dchars;
+    /* paragraphs: re.split(r"\n{2,}", text.strip()) */
+    size_t b = 0, e = n;
+    q_strip(u, &b, &e);
+    size_t start = b;
+    for (size_t i = b; i < e;) {
+        if (text[i] == '\n' && i + 1 < e && text[i + 1] == '\n') {
+            if (push_span(s, &ns, start, i))
+                return -1;
+            while (i < e && text[i] == '\n')
+                i++;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    if (push_span(s, &ns, start, e) || find_duplicates(s, text, ns, &dups, &dchars))
+        return -1;
+    sito_doc_set_signal(d, SITO_SIG_DUP_PARA_FRAC, ratio((double)dups, (double)ns));
+    sito_doc_set_signal(d, SITO_SIG_DUP_PARA_CHAR_FRAC, ratio((double)dchars, (double)text_cps));
+    /* lines: re.split("\n+", text) */
+    ns = 0;
+    start = 0;
+    for (size_t i = 0; i < n;) {
+        if (text[i] == '\n') {
+            if (push_span(s, &ns, start, i))
+                return -1;
+            while (i < n && text[i] == '\n')
+                i++;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    if (push_span(s, &ns, start, n) || find_duplicates(s, text, ns, &dups, &dchars))
+        return -1;
+    sito_doc_set_signal(d, SITO_SIG_DUP_LINE_FRAC, ratio((double)dups, (double)ns));
+    sito_doc_set_signal(d, SITO_SIG_DUP_LINE_CHAR_FRAC, ratio((double)dchars, (double)text_cps));
+    for (size_t g = 2; g <= 4; g++) {
+        size_t chars;
+        if (top_ngram_chars(s, text, g, &chars))
+            return -1;
+        sito_doc_set_signal(d, SITO_SIG_TOP_2GRAM_FRAC + (int)g - 2, ratio((double)chars, (double)text_cps));
+    }
+    for (size_t g = 5; g <= 10; g++) {
+        size_t chars;
+        if (dup_ngram_chars(s, text, g, &chars))
+            return -1;
+        sito_doc_set_signal(d, SITO_SIG_DUP_5GRAM_FRAC + (int)g - 5, ratio((double)chars, (double)text_cps));
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------------- C4 */
+
+static int is_digit_cp(int32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= '0' && cp <= '9';
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+/* Length of a citation at s[i] (s[i] == '['): \[\d*] | \[edit] |
+ * \[citation needed], or 0. */
+static size_t citation_at(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n) {
+        size_t k = j;
+        if (!is_digit_cp(q_next_cp(s, n, &k)))
+            break;
+        j = k;
+    }
+    if (j < n && s[j] == ']')
+        return j + 1 - i;
+    if (starts_with((const char *)s + i, n - i, "[edit]"))
+        return 6;
+    if (starts_with((const char *)s + i, n - i, "[citation needed]"))
+        return 17;
+    return 0;
+}
+
+/* The line [b, e) with citations removed, into s->line. */
+static int remove_citations(q_scratch *s, const char *text, size_t b, size_t e)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    s->line.len = 0;
+    size_t from = b;
+    for (size_t i = b; i < e; i++) {
+        if (u[i] != '[')
+            continue;
+        size_t c = citation_at(u, e, i);
+        if (!c)
+            continue;
+        if (sito_buf_append(&s->line, text + from, i - from))
+            return -1;
+        i += c - 1;
+        from = i + 1;
+    }
+    return sito_buf_append(&s->line, text + from, e - from) ? -1 : 0;
+}
+
+/* line.split(): whitespace-separated words; the longest in code points */
+static size_t split_words(const unsigned char *s, size_t b, size_t e, size_t *longest)
+{
+    size_t words = 0, cur = 0;
+    *longest = 0;
+    for (size_t i = b; i < e;) {
+        int32_t cp = q_next_cp(s, e, &i);
+        if (q_isspace(cp)) {
+            cur = 0;
+            continue;
+        }
+        if (cur++ == 0)
+            words++;
+        if (cur > *longest)
+            *longest = cur;
+    }
+    return words;
+}
+
+static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
+{
+    const char *text = d->text.ptr;
+    const unsigned char *u = (const unsigned char *)text;
+    size_t n = d->text.len;
+    size_t total = 0, kept = 0, js = 0, policy = 0, sentences = 0;
+    int lorem = 0, curly = 0;
+    s->kept.len = 0;
+    for (size_t i = 0; i < n;) {
+        size_t b = i, br = 0;
+        while (i < n && !(br = q_linebreak(u, n, i)))
+            i++;
+        size_t e = i;
+        i += br;
+        total++;
+        q_strip(u, &b, &e);
+        size_t longest, nwords = split_words(u, b, e, &longest);
+        if (L->c4_max_word_length >= 0 && longest > (size_t)L->c4_max_word_length)
+            continue;
+        const char *line = text + b;
+        size_t len = e - b;
+        if (L->c4_remove_citations && memchr(text + b, '[', e - b)) {
+            if (remove_citations(s, text, b, e))
+                return -1;
+            line = s->line.ptr ? s->line.ptr : "";
+            len = s->line.len;
+        }
+        if (L->c4_no_terminal_punct) {
+            int term = len && line[len - 1] && strchr(".?!\"'", line[len - 1]);
+            if (!term || ends_with(line, len, "..."))
+                continue;
+        }
+        if ((long)nwords < L->c4_min_words_per_line)
+            continue;
+        int ph = q_c4_phrases(line, len);
+        if (L->c4_lorem_ipsum && (ph & 1)) {
+            lorem++;
+            continue;
+        }
+        if (L->c4_javascript && (ph & 2)) {
+            js++;
+            continue;
+        }
+        if (L->c4_curly_bracket && memchr(line, '{', len)) {
+            curly++;
+            continue;
+        }
+        if (L->c4_policy && (ph & 4)) {
+            policy++;
+            continue;
+        }
+        sentences += (size_t)q_count_sentences(line, len);
+        kept++;
+        if (L->c4_modify_text && ((kept > 1 && sito_buf_append(&s->kept, "\n", 1)) ||
+                                  sito_buf_append(&s->kept, line, len)))
+            return -1;
+    }
+    sito_doc_set_signal(d, SITO_SIG_C4_LINES_KEPT_FRAC, ratio((double)kept, (double)total));
+    sito_doc_set_signal(d, SITO_SIG_C4_LOREM_IPSUM, (double)lorem);
+    sito_doc_set_signal(d, SITO_SIG_C4_CURLY_BRACKET, (double)curly);
+    sito_doc_set_signal(d, SITO_SIG_C4_SENTENCES, (double)sentences);
+    sito_doc_set_signal(d, SITO_SIG_C4_JAVASCRIPT_LINES, (double)js);
+    sito_doc_set_signal(d, SITO_SIG_C4_POLICY_LINES, (double)policy);
+    return 0;
+}
+
+/* ------------------------------------------------------------ FineWeb */
+
+static int fineweb(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char *text, size_t n,
+                   size_t n_words)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t lines = 0, punct = 0, shorts = 0, newlines = 0, ns = 0;
+    for (size_t i = 0;; i++) {
+        size_t b = i;
+        const char *nl = memchr(text + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - text) : n;
+        lines++;
+        if (e > b && text[e - 1] && strchr(".'\"!?", text[e - 1]))
+            punct++;
+        if (q_cp_count(text + b, e - b) <= (size_t)L->short_line_length)
+            shorts++;
+        size_t sb = b, se = e;
+        q_strip(u, &sb, &se);
+        if (se > sb && push_span(s, &ns, b, e))
+            return -1;
+        if (!nl)
+            break;
+        newlines++;
+        i = e;
+    }
+    size_t dups, dchars;
+    if (find_duplicates(s, text, ns, &dups, &dchars))
+        return -1;
+    size_t cps = q_cp_count(text, n) - newlines;
+    sito_doc_set_signal(d, SITO_SIG_FW_LINE_PUNCT_FRAC, ratio((double)punct, (double)lines));
+    sito_doc_set_signal(d, SITO_SIG_FW_SHORT_LINE_FRAC, ratio((double)shorts, (double)lines));
+    sito_doc_set_signal(d, SITO_SIG_FW_DUP_LINE_CHAR_FRAC, ratio((double)dchars, (double)cps));
+    sito_doc_set_signal(d, SITO_SIG_FW_NEWLINE_WORD_RATIO, ratio((double)newlines, (double)n_words));
+    return 0;
+}
+
+/* ------------------------------------------------------------ driver */
+
+static int in_order(const q_lang_cfg *L, int f)
+{
+    for (int i = 0; i < L->n_order; i++)
+        if (L->order[i] == f)
+            return 1;
+    return 0;
+}
+
+int q_compute_signals(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char **kept,
+                      size_t *kept_len)
+{
+    const char *text = d->text.ptr ? d->text.ptr : "";
+    size_t n = d->text.len;
+    *kept = NULL;
+    *kept_len = 0;
+    if (n > UINT32_MAX)
+        return SITO_ERR_LIMIT;
+    d->text.ptr = text;
+    if (q_tokenize(text, n, L->tokenizer, &s->tok) || reserve_words(s, s->tok.n))
+        return SITO_ERR_NOMEM;
+    hash_words(s, text);
+    size_t text_cps = q_cp_count(text, n);
+    gopher_quality(L, d, &s->tok);
+    if (gopher_repetition(s, d, text_cps) || c4(s, L, d))
+        return SITO_ERR_NOMEM;
+    /* datatrove runs FineWeb after C4 changed the text: when this language
+     * keeps C4's lines, FineWeb's signals describe that text */
+    const char *fw = text;
+    size_t fw_len = n, fw_words = s->tok.n;
+    if (L->c4_modify_text && in_order(L, QF_C4)) {
+        size_t b = 0, e = s->kept.len;
+        const char *k = s->kept.ptr ? s->kept.ptr : "";
+        q_strip((const unsigned char *)k, &b, &e);
+        fw = k + b;
+        fw_len = e - b;
+        if (q_tokenize(fw, fw_len, L->tokenizer, &s->tok))
+            return SITO_ERR_NOMEM;
+        fw_words = s->tok.n;
+        *kept = fw;
+        *kept_len = fw_len;
+    }
+    if (fineweb(s, L, d, fw, fw_len, fw_words))
+        return SITO_ERR_NOMEM;
+    return SITO_OK;
+}
