@@ -532,7 +532,92 @@ void sito_shard_name(const char *input, char *out, size_t outlen);
 
 /* ----------------------------------------------- language id (src/lang/) */
 
-/* (declared by the language-id module) */
+/* fastText inference in C: sito reads a fastText model (.ftz with a
+ * product-quantized input matrix, or a plain .bin) and computes the same
+ * predictions as `fasttext predict-prob` of fastText 0.9.2, without linking
+ * fastText.  A loaded model is read-only and may be shared by any number of
+ * threads; each thread predicts with its own sito_langid_ctx.  The details
+ * (tokenization, hashing, hierarchical softmax) are in docs/langid.md. */
+typedef struct sito_langid_model sito_langid_model;
+typedef struct sito_langid_ctx sito_langid_ctx;
+
+/* One predicted label.  The strings point into the model and stay valid
+ * until the model is freed; both are NUL-terminated. */
+typedef struct sito_langid_result {
+    sito_str label;     /* the model's label, e.g. "__label__pl" */
+    sito_str lang;      /* the label without "__label__", e.g. "pl" */
+    float prob;         /* as fastText prints it: may exceed 1 by ~1e-4 */
+} sito_langid_result;
+
+/* Loads a supervised fastText model from path (the file is read once and
+ * not kept open).  Every field is checked: on failure returns NULL, sets
+ * *status (when status is not NULL) and writes a one-line message naming
+ * the file and, for format errors, the byte offset into err (when err is
+ * not NULL and errlen > 0):
+ *   SITO_ERR_IO      the file cannot be opened or read (errno kept);
+ *   SITO_ERR_FORMAT  wrong magic, version above 12, not a supervised model,
+ *                    truncated file, or sizes that disagree (a matrix
+ *                    smaller than the dictionary needs, a pruned n-gram
+ *                    index pointing past the matrix, trailing bytes ...);
+ *   SITO_ERR_LIMIT   the model would need implausibly much memory;
+ *   SITO_ERR_NOMEM   an allocation failed. */
+sito_langid_model *sito_langid_load(const char *path, char *err, size_t errlen,
+                                    int *status);
+
+/* Frees a model (NULL is fine).  No context or result of it may be used
+ * afterwards. */
+void sito_langid_free(sito_langid_model *m);
+
+/* Number of labels of the model (the largest useful k). */
+int sito_langid_labels(const sito_langid_model *m);
+
+/* Per-thread scratch for predictions with model m (a few KB).  NULL when
+ * out of memory.  A context may only be used with the model it was made
+ * for, by one thread at a time. */
+sito_langid_ctx *sito_langid_ctx_new(const sito_langid_model *m);
+void sito_langid_ctx_free(sito_langid_ctx *c);
+
+/* Predicts the k most likely labels of text (len bytes, any bytes; no NUL
+ * needed), with probability >= threshold, best first, into out[0..k-1].
+ * text is read as one line, as the fastText Python binding does: '\n'
+ * counts as a space, and the end-of-sentence token </s> is added at the
+ * end.  As in fastText, a literal "</s>" word also ends the line: the text
+ * after it is ignored.  Labels whose probability is below 1e-5 are never
+ * returned, so fewer than k results are normal.  Returns the number of
+ * results (0..k), or SITO_ERR_ARG when m, c, out is NULL or k < 1, or
+ * SITO_ERR_NOMEM (only for models with word n-grams, wordNgrams > 1, whose
+ * per-line buffer could not grow).  No allocation happens per call
+ * otherwise. */
+int sito_langid_predict(const sito_langid_model *m, sito_langid_ctx *c,
+                        const char *text, size_t len, int k, float threshold,
+                        sito_langid_result *out);
+
+/* Exactly what the fastText CLI (`predict-prob`) does for the next line of
+ * a stream whose remaining bytes are text[0..len): tokens are read up to
+ * and including a '\n' (which gives </s>) or a literal "</s>" word; when
+ * the data ends first, no </s> is added (fastText's last line without a
+ * newline).  *consumed receives the bytes read (> 0 when len > 0); call
+ * again on the rest.  Returns the number of results as
+ * sito_langid_predict does (0 means fastText prints an empty line). */
+int sito_langid_predict_stream(const sito_langid_model *m, sito_langid_ctx *c,
+                               const char *text, size_t len, int k,
+                               float threshold, sito_langid_result *out,
+                               size_t *consumed);
+
+/* The "langid" stage: predicts the document's language from the whole
+ * doc->text (newlines read as spaces, as datatrove does) into doc->lang
+ * (the label without "__label__", a view into the model) and
+ * doc->lang_score, and sets SITO_SIG_LANG_SCORE.  It also predicts each
+ * paragraph (a line of doc->text with at least one non-blank byte) into
+ * doc->paras / doc->n_paras (arena memory) and sets SITO_SIG_PARAGRAPHS and
+ * SITO_SIG_PARA_OTHER_LANG_FRAC: the characters (UTF-8 code points) of
+ * paragraphs whose top language differs from the document's, divided by
+ * the characters of all paragraphs (0 when there are none).  A document
+ * whose text gives no prediction gets lang "" and score 0.  m must outlive
+ * the stage; the stage owns a context, so it belongs to one thread.
+ * SITO_OK, SITO_ERR_ARG (m or out NULL) or SITO_ERR_NOMEM.  process()
+ * fails only with SITO_ERR_NOMEM (arena exhausted). */
+int sito_langid_stage(sito_stage *out, const sito_langid_model *m);
 
 /* ------------------------------------- charset and HTML (src/html/) */
 
