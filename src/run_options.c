@@ -11,6 +11,14 @@ enum { OWN_MODEL = 1, OWN_QUALITY = 2, OWN_BLOCKLIST = 4 };
 
 int sito_run_options_load(sito_run_options *o, char *err, size_t errlen)
 {
+    if (!o->model && o->model_path) {
+        int status = SITO_OK;
+        sito_langid_model *m = sito_langid_load(o->model_path, err, errlen, &status);
+        if (!m)
+            return status ? status : SITO_ERR_FORMAT;
+        o->model = m;
+        o->owned |= OWN_MODEL;
+    }
     if (!o->quality) {
         sito_quality_config *q = sito_quality_config_load(o->config_path, err, errlen);
         if (!q)
@@ -32,6 +40,10 @@ int sito_run_options_load(sito_run_options *o, char *err, size_t errlen)
 
 void sito_run_options_free(sito_run_options *o)
 {
+    if (o->owned & OWN_MODEL) {
+        sito_langid_free((sito_langid_model *)o->model);
+        o->model = NULL;
+    }
     if (o->owned & OWN_QUALITY) {
         sito_quality_config_free((sito_quality_config *)o->quality);
         o->quality = NULL;

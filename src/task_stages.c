@@ -42,8 +42,9 @@ static void owned_langid_destroy(sito_stage *st)
     st->state = NULL;
 }
 
-/* Loads opt->model_path and appends the langid stage (one model per task:
- * 2-3 ms and 1 MB for lid.176). */
+/* Loads opt->model_path and appends the langid stage, for callers of
+ * sito_task_run that did not load the model once with
+ * sito_run_options_load (2-3 ms and 1 MB per task for lid.176). */
 static int add_langid(sito_pipeline *p, const char *path, char *errbuf, size_t errlen)
 {
     int status = SITO_OK;
@@ -93,8 +94,13 @@ int task_add_stages(sito_pipeline *p, const sito_run_options *opt, char *errbuf,
         return rc;
     if ((rc = sito_pipeline_add(p, (sito_stage){.name = "require_text", .process = require_text})))
         return rc;
-    if (opt->model_path && (rc = add_langid(p, opt->model_path, errbuf, errlen)))
+    if (opt->model) {
+        /* the process-wide model, shared read-only by every thread */
+        if ((rc = sito_langid_stage(&st, opt->model)) || (rc = sito_pipeline_add(p, st)))
+            return rc;
+    } else if (opt->model_path && (rc = add_langid(p, opt->model_path, errbuf, errlen))) {
         return rc;
+    }
     const sito_quality_config *q = opt->quality;
     if (!q) {
         sito_quality_config *own = sito_quality_config_load(NULL, errbuf, errlen);
