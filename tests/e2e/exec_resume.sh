@@ -32,12 +32,13 @@ dur_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 delay_ms=$(( RANDOM % (dur_ms > 20 ? dur_ms : 20) ))
 "$SITO" run "${inputs[@]}" -o "$TMPDIR/out" -j 2 -q "${model[@]}" &
 pid=$!
-sleep "$(printf '0.%03d' "$delay_ms")" 2>/dev/null || sleep 0.05
+sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
 kill -KILL "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 echo "killed after ${delay_ms} ms of ~${dur_ms} ms"
 check_no_partial "$TMPDIR/out"
-done_before=$(ls "$TMPDIR/out/completions" 2>/dev/null | wc -l)
+# (no completions directory yet when killed before the first task ended)
+done_before=$( (ls "$TMPDIR/out/completions" 2>/dev/null || true) | wc -l)
 
 "$SITO" run "${inputs[@]}" -o "$TMPDIR/out" -j 2 -q "${model[@]}"
 echo "tasks done before the rerun: $done_before"
