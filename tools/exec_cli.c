@@ -223,7 +223,7 @@ static int merge_stats(const sito_job *j, int quiet)
     return 0;
 }
 
-static int submit_slurm(exec_cli *c, const sito_job *j)
+int exec_cli_submit(exec_cli *c, const sito_job *j)
 {
     char self[4096], err[1024];
     sito_slurm_result r;
@@ -257,7 +257,7 @@ int exec_cli_run(exec_cli *c, const sito_run_options *opt, char **inputs, int n_
     if (!j)
         return rc;
     if (c->slurm)
-        rc = submit_slurm(c, j);
+        rc = exec_cli_submit(c, j);
     else {
         rc = exec_cli_run_local(j, c->workers, c->quiet, 0, -1, -1);
         if (rc == 0)

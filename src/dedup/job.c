@@ -570,19 +570,27 @@ int job_save_stats(const sito_dedup_job *j, int shard, const sito_stats *s)
                                sizeof *s / 8, 1);
 }
 
+int sito_dedup_task_stats(const sito_dedup_job *j, int task, sito_stats *stats)
+{
+    char path[4200];
+    uint64_t *recs;
+    size_t n;
+    if (task < 0 || task >= j->n)
+        return SITO_ERR_ARG;
+    job_path(j, path, sizeof path, "stats/%d.bin", task);
+    if (dedup_read_records(path, 1, &recs, &n) != SITO_OK)
+        return SITO_ERR_IO;
+    if (n * 8 == sizeof(sito_stats))
+        sito_stats_merge(stats, (const sito_stats *)(const void *)recs);
+    free(recs);
+    return SITO_OK;
+}
+
 int sito_dedup_job_stats(const sito_dedup_job *j, sito_stats *stats)
 {
-    for (int i = 0; i < j->n; i++) {
-        char path[4200];
-        job_path(j, path, sizeof path, "stats/%d.bin", i);
-        uint64_t *recs;
-        size_t n;
-        if (dedup_read_records(path, 1, &recs, &n) != SITO_OK)
+    for (int i = 0; i < j->n; i++)
+        if (sito_dedup_task_stats(j, i, stats) != SITO_OK)
             return SITO_ERR_IO;
-        if (n * 8 == sizeof(sito_stats))
-            sito_stats_merge(stats, (const sito_stats *)(const void *)recs);
-        free(recs);
-    }
     return SITO_OK;
 }
 
