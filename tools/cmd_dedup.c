@@ -22,8 +22,8 @@ static void usage(FILE *f)
         "\n"
         "Removes duplicates across all INPUT shards (JSONL documents: .jsonl,\n"
         ".jsonl.gz, .jsonl.zst).  Writes OUTDIR/<shard>.jsonl.zst (kept),\n"
-        "OUTDIR/rejects/<shard>.jsonl.zst, OUTDIR/stats.json; work files and\n"
-        "completion markers go to OUTDIR/work (a rerun resumes).  Of each group of\n"
+        "OUTDIR/rejects/<shard>.jsonl.zst, OUTDIR/stats.json; work files go to\n"
+        "OUTDIR/work, the job to OUTDIR/job.json (a rerun resumes).  Of each group of\n"
         "duplicates the first by input order (shard as given, then line) is kept.\n"
         "\n"
         "  exact     identical texts after normalization (XXH3-128)\n"
@@ -106,6 +106,7 @@ static int parse_args(int argc, char **argv, dedup_args *a)
     memset(a, 0, sizeof *a);
     sito_dedup_defaults(&a->o, kind);
     exec_cli_init(&a->ec);
+    a->ec.name = "sito dedup";
     int seed;
     if (!(a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs)))
         return 2;

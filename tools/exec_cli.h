@@ -9,6 +9,7 @@
 #define EXEC_CLI_MAX_THEN 8
 
 typedef struct exec_cli {
+    const char *name;   /* prefix of messages: "sito run" (exec_cli_init) */
     int workers;        /* -j: 0 = every core */
     int tasks;          /* --tasks: 0 = one per input */
     int slurm;
