@@ -45,7 +45,8 @@ in=("$d/a.jsonl" "$d/b.jsonl")
 
 out="$d/slurm"
 "$SITO" dedup minhash "${in[@]}" -o "$out" --slurm --hold -q | tee "$d/submit"
-[ "$(wc -l <"$out/slurm/submitted.tsv")" -eq 4 ] || { cat "$out/slurm/submitted.tsv"; exit 1; }
+# 4 arrays and the stats merge job
+[ "$(wc -l <"$out/slurm/submitted.tsv")" -eq 5 ] || { cat "$out/slurm/submitted.tsv"; exit 1; }
 mapfile -t ids < <(cut -f1 "$out/slurm/submitted.tsv")
 echo "arrays: ${ids[*]}"
 
