@@ -832,7 +832,11 @@ int sito_url_filter_stage(sito_stage *out, const sito_url_blocklist *bl);
  *            read an earlier step's files (dedup).  Placeholders, replaced
  *            by shell-quoted words: {task} (0-based), {tasks} (N), {dir}
  *            (DIR), {inputs} (the task's inputs), {shards} (their shard
- *            names, see sito_shard_name).  Exit status 0 means done.
+ *            names, see sito_shard_name), {sito} (the program running
+ *            the task, from /proc/self/exe), {stats} (the task's stats file:
+ *            a command may write its counters there with
+ *            sito_stats_write_json; they are merged like a run task's).
+ *            Exit status 0 means done.
  * Layout of DIR: job.json (the whole job: steps, inputs, task counts,
  * options — a job is fully described by it), completions/task-NNNNN (an
  * empty marker: the task finished), stats/task-NNNNN.json (its counters),
@@ -912,7 +916,8 @@ typedef struct sito_task_ctl {
 int sito_job_run_task(const sito_job *j, int step, int task, const sito_task_ctl *ctl,
                       int *skipped, char *err, size_t errlen);
 
-/* Merges stats/task-*.json of every run step into *out and writes
+/* Merges stats/task-*.json of every run step (and those command tasks
+ * wrote) into *out and writes
  * DIR/stats.json (by rename).  SITO_OK, SITO_ERR_FORMAT (a task's stats
  * is missing or unreadable: named in err) or SITO_ERR_IO. */
 int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t errlen);
@@ -1133,6 +1138,10 @@ int sito_dedup_task_done(const sito_dedup_job *j, int step, int task);
  * read back from their saved counters, so a resumed job reports all
  * shards).  SITO_OK or SITO_ERR_IO. */
 int sito_dedup_job_stats(const sito_dedup_job *j, sito_stats *stats);
+/* The same for one task of the last step (task i is shard i): its saved
+ * counters added to stats.  SITO_OK, SITO_ERR_ARG or SITO_ERR_IO (the task
+ * has not finished). */
+int sito_dedup_task_stats(const sito_dedup_job *j, int task, sito_stats *stats);
 
 /* Runs every step in order on `threads` threads (tasks of a step in
  * parallel), skipping finished tasks, and writes OUTDIR/stats.json.  The

@@ -13,6 +13,7 @@ int cmd_filter(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_task(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_dedup_step(int argc, char **argv);
 int cmd_charset(int argc, char **argv);
 
 #endif

@@ -49,14 +49,15 @@ static void catch_signals(void)
 void exec_cli_init(exec_cli *c)
 {
     memset(c, 0, sizeof *c);
+    c->name = "sito run";
 }
 
-static int parse_int(const char *opt, const char *v, int min, int *out)
+static int parse_int(const char *name, const char *opt, const char *v, int min, int *out)
 {
     char *end;
     long n = v ? strtol(v, &end, 10) : 0;
     if (!v || !*v || *end || n < min || n > 1000000) {
-        fprintf(stderr, "sito run: %s needs a number >= %d, got '%s'\n", opt, min, v ? v : "");
+        fprintf(stderr, "%s: %s needs a number >= %d, got '%s'\n", name, opt, min, v ? v : "");
         return -1;
     }
     *out = (int)n;
@@ -86,14 +87,14 @@ int exec_cli_option(exec_cli *c, int argc, char **argv, int *i)
     if (!num && !str)
         return 0;
     if (!v) {
-        fprintf(stderr, "sito run: %s needs a value\n", a);
+        fprintf(stderr, "%s: %s needs a value\n", c->name, a);
         return -1;
     }
     (*i)++;
     if (num)
-        return parse_int(a, v, 1, num);
+        return parse_int(c->name, a, v, 1, num);
     if (str == &c->then[c->n_then] && ++c->n_then > EXEC_CLI_MAX_THEN - 1) {
-        fprintf(stderr, "sito run: at most %d --then steps\n", EXEC_CLI_MAX_THEN - 1);
+        fprintf(stderr, "%s: at most %d --then steps\n", c->name, EXEC_CLI_MAX_THEN - 1);
         return -1;
     }
     *str = v;
@@ -223,28 +224,28 @@ static int merge_stats(const sito_job *j, int quiet)
     return 0;
 }
 
-static int submit_slurm(exec_cli *c, const sito_job *j)
+int exec_cli_submit(exec_cli *c, const sito_job *j)
 {
     char self[4096], err[1024];
     sito_slurm_result r;
     if (exec_cli_self(self, sizeof self)) {
-        fprintf(stderr, "sito run: cannot find the path of this program (/proc/self/exe)\n");
+        fprintf(stderr, "%s: cannot find the path of this program (/proc/self/exe)\n", c->name);
         return 2;
     }
     c->so.sito_path = self;
     if (sito_exec_slurm(j, &c->so, &r, err, sizeof err)) {
-        fprintf(stderr, "sito run: %s\n", err);
+        fprintf(stderr, "%s: %s\n", c->name, err);
         return 2;
     }
     if (r.tasks_pending == 0) {
         char stats[4096];
         snprintf(stats, sizeof stats, "%s/stats.json", sito_job_dir(j));
-        printf("sito run: every task of %s is complete; nothing submitted\n", sito_job_dir(j));
+        printf("%s: every task of %s is complete; nothing submitted\n", c->name, sito_job_dir(j));
         return access(stats, F_OK) ? merge_stats(j, 1) : 0;
     }
-    printf("sito run: submitted %d task%s of %s in %d array%s (jobs %s); "
+    printf("%s: submitted %d task%s of %s in %d array%s (jobs %s); "
            "`sito status %s` shows progress\n",
-           r.tasks_pending, r.tasks_pending == 1 ? "" : "s", sito_job_dir(j), r.arrays,
+           c->name, r.tasks_pending, r.tasks_pending == 1 ? "" : "s", sito_job_dir(j), r.arrays,
            r.arrays == 1 ? "" : "s", r.job_ids, sito_job_dir(j));
     return 0;
 }
@@ -257,7 +258,7 @@ int exec_cli_run(exec_cli *c, const sito_run_options *opt, char **inputs, int n_
     if (!j)
         return rc;
     if (c->slurm)
-        rc = submit_slurm(c, j);
+        rc = exec_cli_submit(c, j);
     else {
         rc = exec_cli_run_local(j, c->workers, c->quiet, 0, -1, -1);
         if (rc == 0)

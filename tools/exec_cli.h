@@ -9,6 +9,7 @@
 #define EXEC_CLI_MAX_THEN 8
 
 typedef struct exec_cli {
+    const char *name;   /* prefix of messages: "sito run" (exec_cli_init) */
     int workers;        /* -j: 0 = every core */
     int tasks;          /* --tasks: 0 = one per input */
     int slurm;
@@ -32,6 +33,9 @@ int exec_cli_run(exec_cli *c, const sito_run_options *opt, char **inputs, int n_
                  const char *outdir);
 /* Shared by `sito task`: a job run locally with a progress line. */
 int exec_cli_run_local(const sito_job *j, int workers, int quiet, int first, int last, int step);
+/* Submits a saved job to Slurm with c's options and prints what was
+ * submitted.  Returns the exit status (0, or 2 when sbatch refused). */
+int exec_cli_submit(exec_cli *c, const sito_job *j);
 /* The absolute path of this program. */
 int exec_cli_self(char *out, size_t n);
 

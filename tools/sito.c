@@ -23,13 +23,15 @@ static const struct {
     {"task", cmd_task, "run tasks of a job file (what Slurm array elements run)"},
     {"dedup", cmd_dedup, "remove exact, near-duplicate documents and repeated lines"},
     {"charset", cmd_charset, "detect the encoding of files and decode them to UTF-8"},
+    {"dedup-step", cmd_dedup_step, NULL},   /* hidden: one task of a dedup job */
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: sito COMMAND [OPTIONS] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        if (commands[i].summary)
+            fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n`sito COMMAND --help` describes a command; `sito --version` prints the version.\n");
 }
 

@@ -1,38 +1,15 @@
 /*
- * docio.h — what the dedup jobs need of JSONL documents: a line reader for
- * .jsonl / .jsonl.gz / .jsonl.zst, a .jsonl.zst writer that commits by
- * rename, and a JSON scanner that finds "id", "text", "metadata" (and
- * metadata.url, metadata.signals) as byte spans so a kept line can be
- * passed through with a key spliced in.  The one thing to know: lines are
- * never re-serialized except the fields we change, so every other field
- * survives byte for byte.  (Stands in until main's JSONL reader/writer can
- * be used; the formats are the same.)
+ * docio.h — what the dedup jobs need of JSONL documents beyond main's line
+ * reader (io/lines.h) and writer (sito_writer_*): a JSON scanner that finds
+ * "id", "text", "metadata" (and metadata.url, metadata.signals) as byte
+ * spans so a kept line can be passed through with a key spliced in.  The
+ * one thing to know: lines are never re-serialized except the fields we
+ * change, so every other field survives byte for byte.
  */
 #ifndef SITO_DEDUP_DOCIO_H
 #define SITO_DEDUP_DOCIO_H
 
 #include "sito.h"
-
-typedef struct dedup_reader dedup_reader;
-
-/* Opens path; the compression is detected from the magic bytes.  NULL with
- * *status (SITO_ERR_IO, SITO_ERR_NOMEM). */
-dedup_reader *dedup_reader_open(const char *path, int *status);
-/* The next line without its newline (valid until the next call).  SITO_OK,
- * SITO_EOF, SITO_ERR_IO, SITO_ERR_FORMAT (corrupt compressed data). */
-int dedup_reader_line(dedup_reader *r, sito_str *line);
-/* Compressed bytes read so far. */
-uint64_t dedup_reader_bytes(const dedup_reader *r);
-void dedup_reader_close(dedup_reader *r);
-
-typedef struct dedup_writer dedup_writer;
-
-/* Writes path.tmp.<pid>; commit renames it to path. */
-dedup_writer *dedup_writer_open(const char *path, int level, int *status);
-int dedup_writer_line(dedup_writer *w, const char *line, size_t len);
-uint64_t dedup_writer_bytes(const dedup_writer *w);
-int dedup_writer_commit(dedup_writer *w);
-void dedup_writer_abort(dedup_writer *w);
 
 /* The spans of one JSONL document line. */
 typedef struct dedup_json_doc {

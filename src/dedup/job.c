@@ -272,8 +272,8 @@ int sito_dedup_task_run(sito_dedup_job *j, int step, int task, sito_stats *stats
 int job_walk_shard(const sito_dedup_job *j, int shard, sito_stats *stats, job_doc_fn fn,
                    void *ctx, char *err, size_t errlen)
 {
-    int st;
-    dedup_reader *r = dedup_reader_open(j->inputs[shard], &st);
+    int st, too_long;
+    line_reader *r = line_reader_open(j->inputs[shard], 0, &st);
     if (!r)
         return job_fail(err, errlen, st, "cannot read %s: %s", j->inputs[shard],
                         st == SITO_ERR_IO ? strerror(errno) : sito_status_str(st));
@@ -281,14 +281,15 @@ int job_walk_shard(const sito_dedup_job *j, int shard, sito_stats *stats, job_do
     job_doc d = {0};
     uint32_t line = 0;
     sito_str raw;
-    while ((st = dedup_reader_line(r, &raw)) == SITO_OK) {
+    while ((st = line_reader_next(r, &raw, &too_long)) == SITO_OK || st == LINE_SKIPPED) {
         d.line = line++;
         if (line == 0) {
             st = job_fail(err, errlen, SITO_ERR_LIMIT, "%s: more than 2^32 lines", j->inputs[shard]);
             break;
         }
-        if (raw.len == 0 || dedup_json_scan(raw.ptr, raw.len, &d.json) != SITO_OK) {
-            if (raw.len && stats)
+        if (st == LINE_SKIPPED || raw.len == 0 ||
+            dedup_json_scan(raw.ptr, raw.len, &d.json) != SITO_OK) {
+            if ((st == LINE_SKIPPED || raw.len) && stats)
                 stats->errors[SITO_E_JSONL_MALFORMED]++;
             continue;
         }
@@ -302,15 +303,15 @@ int job_walk_shard(const sito_dedup_job *j, int shard, sito_stats *stats, job_do
         if ((st = fn(ctx, &d)) != SITO_OK)
             break;
     }
-    if (st == SITO_ERR_FORMAT || st == SITO_ERR_IO)
-        job_fail(err, errlen, st, "%s: %s after line %u", j->inputs[shard],
-                 st == SITO_ERR_FORMAT ? "corrupt compressed data" : "read error", line);
+    if (st == SITO_ERR_IO)
+        job_fail(err, errlen, st, "%s: read error or corrupt compressed data after line %u",
+                 j->inputs[shard], line);
     else if (st == SITO_ERR_NOMEM)
         job_fail(err, errlen, st, "out of memory reading %s", j->inputs[shard]);
     if (stats && st == SITO_EOF)
-        stats->bytes_in += dedup_reader_bytes(r);
+        stats->bytes_in += line_reader_tell(r);
     sito_buf_free(&text);
-    dedup_reader_close(r);
+    line_reader_close(r);
     return st == SITO_EOF ? SITO_OK : st;
 }
 
@@ -507,13 +508,13 @@ int job_out_open(const sito_dedup_job *j, int shard, job_out *o, sito_stats *sta
     char path[4200];
     int st;
     snprintf(path, sizeof path, "%s/%s.jsonl.zst", j->outdir, j->shards[shard]);
-    o->kept = dedup_writer_open(path, j->o.zstd_level, &st);
+    o->kept = sito_writer_open(path, j->o.zstd_level, &st);
     if (!o->kept)
         return job_fail(err, errlen, st, "cannot write %s: %s", path, strerror(errno));
     snprintf(path, sizeof path, "%s/rejects/%s.jsonl.zst", j->outdir, j->shards[shard]);
-    o->rejects = dedup_writer_open(path, j->o.zstd_level, &st);
+    o->rejects = sito_writer_open(path, j->o.zstd_level, &st);
     if (!o->rejects) {
-        dedup_writer_abort(o->kept);
+        sito_writer_abort(o->kept);
         return job_fail(err, errlen, st, "cannot write %s: %s", path, strerror(errno));
     }
     return SITO_OK;
@@ -523,7 +524,7 @@ int job_out_keep(job_out *o, const job_doc *d, const char *ins, size_t ilen)
 {
     int st = spliced_line(o, d, ins, ilen);
     if (st == SITO_OK)
-        st = dedup_writer_line(o->kept, o->line.ptr, o->line.len);
+        st = sito_writer_line(o->kept, o->line.ptr, o->line.len);
     o->stats->docs_in++;
     o->stats->docs_kept++;
     o->stats->text_bytes_out += d->text.len;
@@ -534,7 +535,7 @@ int job_out_reject(job_out *o, const job_doc *d, const char *filter, const char 
 {
     int st = spliced_line(o, d, ins, ilen);
     if (st == SITO_OK)
-        st = dedup_writer_line(o->rejects, o->line.ptr, o->line.len);
+        st = sito_writer_line(o->rejects, o->line.ptr, o->line.len);
     o->stats->docs_in++;
     o->stats->docs_rejected++;
     sito_stats_count_filter(o->stats, filter);
@@ -543,8 +544,8 @@ int job_out_reject(job_out *o, const job_doc *d, const char *filter, const char 
 
 int job_out_commit(job_out *o, char *err, size_t errlen)
 {
-    o->stats->bytes_out += dedup_writer_bytes(o->kept) + dedup_writer_bytes(o->rejects);
-    int a = dedup_writer_commit(o->kept), b = dedup_writer_commit(o->rejects);
+    o->stats->bytes_out += sito_writer_bytes(o->kept) + sito_writer_bytes(o->rejects);
+    int a = sito_writer_commit(o->kept, NULL), b = sito_writer_commit(o->rejects, NULL);
     sito_buf_free(&o->line);
     if (a != SITO_OK || b != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot write the output: %s", strerror(errno));
@@ -553,8 +554,8 @@ int job_out_commit(job_out *o, char *err, size_t errlen)
 
 void job_out_abort(job_out *o)
 {
-    dedup_writer_abort(o->kept);
-    dedup_writer_abort(o->rejects);
+    sito_writer_abort(o->kept);
+    sito_writer_abort(o->rejects);
     sito_buf_free(&o->line);
 }
 
@@ -570,19 +571,27 @@ int job_save_stats(const sito_dedup_job *j, int shard, const sito_stats *s)
                                sizeof *s / 8, 1);
 }
 
+int sito_dedup_task_stats(const sito_dedup_job *j, int task, sito_stats *stats)
+{
+    char path[4200];
+    uint64_t *recs;
+    size_t n;
+    if (task < 0 || task >= j->n)
+        return SITO_ERR_ARG;
+    job_path(j, path, sizeof path, "stats/%d.bin", task);
+    if (dedup_read_records(path, 1, &recs, &n) != SITO_OK)
+        return SITO_ERR_IO;
+    if (n * 8 == sizeof(sito_stats))
+        sito_stats_merge(stats, (const sito_stats *)(const void *)recs);
+    free(recs);
+    return SITO_OK;
+}
+
 int sito_dedup_job_stats(const sito_dedup_job *j, sito_stats *stats)
 {
-    for (int i = 0; i < j->n; i++) {
-        char path[4200];
-        job_path(j, path, sizeof path, "stats/%d.bin", i);
-        uint64_t *recs;
-        size_t n;
-        if (dedup_read_records(path, 1, &recs, &n) != SITO_OK)
+    for (int i = 0; i < j->n; i++)
+        if (sito_dedup_task_stats(j, i, stats) != SITO_OK)
             return SITO_ERR_IO;
-        if (n * 8 == sizeof(sito_stats))
-            sito_stats_merge(stats, (const sito_stats *)(const void *)recs);
-        free(recs);
-    }
     return SITO_OK;
 }
 

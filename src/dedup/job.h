@@ -11,6 +11,7 @@
 #include "dedup/docio.h"
 #include "dedup/extsort.h"
 #include "dedup/simplify.h"
+#include "io/lines.h"
 
 #define DOC_KEY(shard, line) (((uint64_t)(shard) << 32) | (uint32_t)(line))
 #define KEY_SHARD(k) ((int)((k) >> 32))
@@ -68,7 +69,7 @@ void job_ids_free(job_ids *ids);
 /* Output of the last step of every job: kept and rejected lines of one
  * shard, with the counters. */
 typedef struct job_out {
-    dedup_writer *kept, *rejects;
+    sito_writer *kept, *rejects;
     sito_stats *stats;
     sito_buf line;
 } job_out;

@@ -571,11 +571,12 @@ int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t e
     char path[PATH_MAX], tmp[PATH_MAX + 32];
     memset(out, 0, sizeof *out);
     for (int s = 0; s < j->n_steps; s++) {
-        if (j->steps[s].kind != SITO_STEP_RUN)
-            continue;
+        int command = j->steps[s].kind != SITO_STEP_RUN;
         for (int t = 0; t < j->steps[s].n_tasks; t++) {
             sito_stats one;
             sito_job_task_path(j, s, t, "stats", path, sizeof path);
+            if (command && access(path, F_OK))
+                continue;   /* a command writes counters ({stats}) or not */
             int rc = sito_stats_read_json(&one, path);
             if (rc)
                 return ERR("cannot read %s: %s", path,

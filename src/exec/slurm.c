@@ -355,9 +355,8 @@ int sito_exec_slurm(const sito_job *j, const sito_slurm_options *o, sito_slurm_r
                     char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    int pending = 0, queued = 0, has_run = 0;
+    int pending = 0, queued = 0;
     for (int s = 0; s < j->n_steps; s++) {
-        has_run |= j->steps[s].kind == SITO_STEP_RUN;
         for (int t = 0; t < j->steps[s].n_tasks; t++)
             pending += sito_job_task_state(j, s, t) != SITO_TASK_DONE;
     }
@@ -375,7 +374,7 @@ int sito_exec_slurm(const sito_job *j, const sito_slurm_options *o, sito_slurm_r
     int rc = SITO_OK;
     for (int s = 0; s < j->n_steps && rc == SITO_OK; s++)
         rc = submit_step(j, o, s, max_array, &deps, r, err, errlen);
-    if (rc == SITO_OK && has_run) {
+    if (rc == SITO_OK) {   /* run tasks' and commands' {stats} */
         char script[PATH_MAX], id[32];
         snprintf(script, sizeof script, "%s/slurm/merge.sbatch", j->dir);
         rc = write_merge_script(j, o, deps.ptr ? deps.ptr : "", script, err, errlen);

@@ -99,6 +99,15 @@ static int expand_command(const sito_job *j, int step, int task, sito_buf *b)
             rc = sito_buf_append(b, num, strlen(num));
         } else if (n == 5 && !memcmp(p, "{dir}", 5)) {
             rc = append_quoted(b, j->dir);
+        } else if (n == 6 && !memcmp(p, "{sito}", 6)) {
+            char self[PATH_MAX];
+            ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+            self[k > 0 ? k : 0] = 0;
+            rc = append_quoted(b, k > 0 ? self : "sito");
+        } else if (n == 7 && !memcmp(p, "{stats}", 7)) {
+            char path[PATH_MAX];
+            sito_job_task_path(j, step, task, "stats", path, sizeof path);
+            rc = append_quoted(b, path);
         } else if ((n == 8 && !memcmp(p, "{inputs}", 8)) || (n == 8 && !memcmp(p, "{shards}", 8))) {
             int shards = p[1] == 's';
             for (size_t i = (size_t)task; i < s->n_inputs && !rc; i += (size_t)s->n_tasks) {

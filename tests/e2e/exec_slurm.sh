@@ -9,6 +9,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 export SITO_SLURM_DIR=${SITO_SLURM_DIR:-/tmp/sito-slurm}
+# One test cluster per machine (fixed ports): wait for other sessions' tests.
+exec 9>"${SITO_SLURM_DIR}.lock"
+flock -w 900 9 || { echo "FAIL: another Slurm test held ${SITO_SLURM_DIR}.lock for 15 min"; exit 1; }
 if ! "$here/scripts/slurm-up" >"$TMPDIR/up.log" 2>&1; then
   cat "$TMPDIR/up.log"
   if [ -n "${CI:-}" ]; then echo "FAIL: Slurm did not start (CI is set)"; exit 1; fi
