@@ -10,7 +10,6 @@
 #include "quality/text.h"
 
 #include <math.h>
-#include <utf8proc.h>
 
 /* polynomial hashes mod 2^64: bytes of a concatenation (B) and sequences
  * of word hashes (C).  Collisions are resolved by comparing the text. */
@@ -401,9 +400,7 @@ static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
 
 static int is_digit_cp(int32_t cp)
 {
-    if (cp < 0x80)
-        return cp >= '0' && cp <= '9';
-    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+    return q_class(cp) & QC_DIGIT;
 }
 
 /* Length of a citation at s[i] (s[i] == '['): \[\d*] | \[edit] |
