@@ -110,9 +110,7 @@ static int find_duplicates(q_scratch *s, const char *text, size_t n, size_t *dup
     for (size_t i = 0; i < n; i++) {
         q_span x = s->sp[i];
         int found;
-        size_t slot = qtab_slot(&s->tab, bytes_hash(text + x.b, x.e - x.b), (uint32_t)i,
-                                span_eq, &c, &found);
-        (void)slot;
+        qtab_slot(&s->tab, bytes_hash(text + x.b, x.e - x.b), (uint32_t)i, span_eq, &c, &found);
         if (found) {
             (*dups)++;
             *dup_chars += q_cp_count(text + x.b, x.e - x.b);
@@ -213,8 +211,8 @@ static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     for (size_t i = 0; i < ng; i++) {
         uint64_t h = s->S[i + n] - s->S[i] * cn;
         int found;
-        size_t slot = qtab_slot(&s->tab, h, (uint32_t)i, seq_eq, &c, &found);
-        uint32_t cnt = ++s->tab.cnt[slot], first = s->tab.val[slot];
+        qslot *slot = qtab_slot(&s->tab, h, (uint32_t)i, seq_eq, &c, &found);
+        uint32_t cnt = ++slot->cnt, first = slot->val;
         if (cnt > best_cnt || (cnt == best_cnt && first < best_first)) {
             best_cnt = cnt;
             best_first = first;
