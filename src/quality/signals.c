@@ -126,16 +126,32 @@ static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 static void hash_words(q_scratch *s, const char *text)
 {
     const q_tokens *t = &s->tok;
+    if (s->pow[0] != 1) {
+        s->pow[0] = s->ipow[0] = 1;
+        for (int k = 1; k < Q_POW_N; k++) {
+            s->pow[k] = s->pow[k - 1] * HB;
+            s->ipow[k] = s->ipow[k - 1] * HB_INV;
+        }
+    }
     s->S[0] = s->P[0] = 0;
     s->PW[0] = s->IPW[0] = 1;
     s->cpp[0] = 0;
     for (size_t k = 0; k < t->n; k++) {
         const unsigned char *w = (const unsigned char *)text + t->v[k].off;
-        uint64_t h = 0, pw = 1, ipw = 1;
-        for (uint32_t j = 0; j < t->v[k].len; j++) {
+        uint32_t len = t->v[k].len;
+        uint64_t h = 0, pw, ipw;
+        for (uint32_t j = 0; j < len; j++)
             h = h * HB + w[j] + 1;
-            pw *= HB;
-            ipw *= HB_INV;
+        if (len < Q_POW_N) {
+            pw = s->pow[len];
+            ipw = s->ipow[len];
+        } else {
+            pw = s->pow[Q_POW_N - 1];
+            ipw = s->ipow[Q_POW_N - 1];
+            for (uint32_t j = Q_POW_N - 1; j < len; j++) {
+                pw *= HB;
+                ipw *= HB_INV;
+            }
         }
         s->wh[k] = qtab_mix(h ^ ((uint64_t)t->v[k].len * HC));
         s->S[k + 1] = s->S[k] * HC + s->wh[k];
