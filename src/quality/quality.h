@@ -66,6 +66,8 @@ struct sito_quality_config {
     int n_owned, cap_owned;
 };
 
+#define Q_POW_N 64
+
 typedef struct q_span {
     uint32_t b, e;
 } q_span;
@@ -81,6 +83,7 @@ typedef struct q_scratch {
     qtab tab;
     sito_buf kept;   /* C4's text of kept lines */
     sito_buf line;   /* one line with citations removed */
+    uint64_t pow[Q_POW_N], ipow[Q_POW_N]; /* powers of the byte hash base */
 } q_scratch;
 
 void q_scratch_free(q_scratch *s);

@@ -10,7 +10,6 @@
 #include "quality/text.h"
 
 #include <math.h>
-#include <utf8proc.h>
 
 /* polynomial hashes mod 2^64: bytes of a concatenation (B) and sequences
  * of word hashes (C).  Collisions are resolved by comparing the text. */
@@ -111,9 +110,7 @@ static int find_duplicates(q_scratch *s, const char *text, size_t n, size_t *dup
     for (size_t i = 0; i < n; i++) {
         q_span x = s->sp[i];
         int found;
-        size_t slot = qtab_slot(&s->tab, bytes_hash(text + x.b, x.e - x.b), (uint32_t)i,
-                                span_eq, &c, &found);
-        (void)slot;
+        qtab_slot(&s->tab, bytes_hash(text + x.b, x.e - x.b), (uint32_t)i, span_eq, &c, &found);
         if (found) {
             (*dups)++;
             *dup_chars += q_cp_count(text + x.b, x.e - x.b);
@@ -129,16 +126,32 @@ static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 static void hash_words(q_scratch *s, const char *text)
 {
     const q_tokens *t = &s->tok;
+    if (s->pow[0] != 1) {
+        s->pow[0] = s->ipow[0] = 1;
+        for (int k = 1; k < Q_POW_N; k++) {
+            s->pow[k] = s->pow[k - 1] * HB;
+            s->ipow[k] = s->ipow[k - 1] * HB_INV;
+        }
+    }
     s->S[0] = s->P[0] = 0;
     s->PW[0] = s->IPW[0] = 1;
     s->cpp[0] = 0;
     for (size_t k = 0; k < t->n; k++) {
         const unsigned char *w = (const unsigned char *)text + t->v[k].off;
-        uint64_t h = 0, pw = 1, ipw = 1;
-        for (uint32_t j = 0; j < t->v[k].len; j++) {
+        uint32_t len = t->v[k].len;
+        uint64_t h = 0, pw, ipw;
+        for (uint32_t j = 0; j < len; j++)
             h = h * HB + w[j] + 1;
-            pw *= HB;
-            ipw *= HB_INV;
+        if (len < Q_POW_N) {
+            pw = s->pow[len];
+            ipw = s->ipow[len];
+        } else {
+            pw = s->pow[Q_POW_N - 1];
+            ipw = s->ipow[Q_POW_N - 1];
+            for (uint32_t j = Q_POW_N - 1; j < len; j++) {
+                pw *= HB;
+                ipw *= HB_INV;
+            }
         }
         s->wh[k] = qtab_mix(h ^ ((uint64_t)t->v[k].len * HC));
         s->S[k + 1] = s->S[k] * HC + s->wh[k];
@@ -214,8 +227,8 @@ static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     for (size_t i = 0; i < ng; i++) {
         uint64_t h = s->S[i + n] - s->S[i] * cn;
         int found;
-        size_t slot = qtab_slot(&s->tab, h, (uint32_t)i, seq_eq, &c, &found);
-        uint32_t cnt = ++s->tab.cnt[slot], first = s->tab.val[slot];
+        qslot *slot = qtab_slot(&s->tab, h, (uint32_t)i, seq_eq, &c, &found);
+        uint32_t cnt = ++slot->cnt, first = slot->val;
         if (cnt > best_cnt || (cnt == best_cnt && first < best_first)) {
             best_cnt = cnt;
             best_first = first;
@@ -401,9 +414,7 @@ static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
 
 static int is_digit_cp(int32_t cp)
 {
-    if (cp < 0x80)
-        return cp >= '0' && cp <= '9';
-    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+    return q_class(cp) & QC_DIGIT;
 }
 
 /* Length of a citation at s[i] (s[i] == '['): \[\d*] | \[edit] |

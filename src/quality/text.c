@@ -63,7 +63,7 @@ static int wide_punct(int32_t cp)
     }
 }
 
-int q_class_wide(int32_t cp)
+int q_class_compute(int32_t cp)
 {
     int c = 0;
     utf8proc_category_t cat = utf8proc_category(cp);
@@ -73,6 +73,10 @@ int q_class_wide(int32_t cp)
         c |= QC_WORD;
     else if (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)
         c |= QC_WORD | QC_REWORD;
+    if (cat == UTF8PROC_CATEGORY_LL)
+        c |= QC_LOWER;
+    if (cat == UTF8PROC_CATEGORY_ND)
+        c |= QC_DIGIT;
     if (wide_space(cp))
         c |= QC_SPACE;
     if (wide_punct(cp))

@@ -50,21 +50,38 @@ enum {
     QC_ALPHA = 4,   /* Python str.isalpha(): L* */
     QC_PUNCT = 8,   /* in datatrove's PUNCTUATION_SET */
     QC_REWORD = 16, /* Python re \w: L*, N*, '_' */
+    QC_LOWER = 32,  /* general category Ll */
+    QC_DIGIT = 64,  /* general category Nd */
 };
 
 static const unsigned char q_ascii_class[128] = {
     8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 1, 9, 9, 9, 8, 8,
     8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9,
     1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
-    18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 8, 8, 8, 8, 8, 8,
+    82, 82, 82, 82, 82, 82, 82, 82, 82, 82, 8, 8, 8, 8, 8, 8,
     8, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22,
     22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 8, 8, 8, 8, 26,
-    8, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22,
-    22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 22, 8, 8, 8, 8, 8,
+    8, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54,
+    54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 54, 8, 8, 8, 8, 8,
 };
 
-/* The classes of a code point >= 0x80. */
-int q_class_wide(int32_t cp);
+/* The classes of a code point, asked from utf8proc (slow: the tables in
+ * qclass_table.h are generated from it by scripts/gen_qclass.c). */
+int q_class_compute(int32_t cp);
+
+#ifdef Q_GEN_TABLE /* scripts/gen_qclass.c builds the table from utf8proc */
+static inline int q_class_wide(int32_t cp) { return q_class_compute(cp); }
+#else
+#include "quality/qclass_table.h"
+
+/* The classes of a code point >= 0x80: a two-level table for the BMP. */
+static inline int q_class_wide(int32_t cp)
+{
+    if (cp < 0x10000)
+        return q_class_blocks[q_class_index[cp >> 8]][cp & 0xFF];
+    return q_class_compute(cp);
+}
+#endif
 
 static inline int q_class(int32_t cp)
 {

@@ -54,11 +54,7 @@ static int lookup(const sito_url_blocklist *bl, int kind, const char *p, size_t 
     if (!bl->n)
         return 0;
     probe pr = {bl, kind, p, n};
-    uint64_t h = qtab_mix(entry_hash(kind, p, n));
-    for (size_t i = (size_t)h & bl->tab.mask; bl->tab.key[i]; i = (i + 1) & bl->tab.mask)
-        if (bl->tab.key[i] == h && entry_eq(&pr, bl->tab.val[i], UINT32_MAX))
-            return 1;
-    return 0;
+    return qtab_has(&bl->tab, entry_hash(kind, p, n), UINT32_MAX, entry_eq, &pr);
 }
 
 static int add_entry(sito_url_blocklist *bl, int kind, const char *p, size_t n)

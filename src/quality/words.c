@@ -12,7 +12,6 @@
 #include "sito.h"
 
 #include <stdlib.h>
-#include <utf8proc.h>
 
 static int tok_isword(int32_t cp) { return q_class(cp) & QC_WORD; }
 
@@ -232,8 +231,7 @@ int q_count_sentences(const char *text, size_t n)
         int32_t next = q_next_cp(s, e, &m);
         if (only_dots) {
             int initial = at - word_start == 1 || (at > word_start && q_cp_count((const char *)s + word_start, at - word_start) == 1);
-            utf8proc_category_t c = utf8proc_category(next);
-            if ((initial && q_isalpha(before)) || c == UTF8PROC_CATEGORY_LL)
+            if ((initial && q_isalpha(before)) || (q_class(next) & QC_LOWER))
                 continue;
         }
         count++;
