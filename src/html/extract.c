@@ -209,7 +209,9 @@ static void compute_stats(html_node *n, int in_link)
         n->link_chars = in_link ? n->chars : 0;
         return;
     }
-    int link = in_link || n->tag == TAG_a;
+    /* an <a> without href is an anchor (<a name>), not a link: unclosed,
+     * it can wrap the whole page */
+    int link = in_link || (n->tag == TAG_a && html_attr_find(n, "href"));
     for (html_node *c = n->first; c; c = c->next) {
         compute_stats(c, link);
         n->chars += c->chars;
