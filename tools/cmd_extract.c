@@ -1,21 +1,18 @@
 /*
  * cmd_extract.c — `sito extract`: the main text of one HTML page, or of
  * every page of an extraction benchmark set (--batch, the OUTDIR layout
- * extract-score reads).  Pages that are not UTF-8 are converted with iconv
- * here, from the set's recorded charset or <meta charset> or uchardet's
- * guess: a stopgap until the charset stage lands in the library.
+ * extract-score reads).  Pages are decoded to UTF-8 by the library's
+ * charset module first; in --batch a set's recorded charset is passed as
+ * the HTTP charset, since that is what the crawl's header said.
  */
 #include "cmds.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <uchardet.h>
 #include <zlib.h>
 
 static void usage(FILE *f)
@@ -31,8 +28,8 @@ static void usage(FILE *f)
             "--batch reads DATASET_DIR/html/<id>.html.gz (an extraction benchmark set,\n"
             "see shared/data/extraction) and writes OUTDIR/<id>.txt for extract-score;\n"
             "it prints pages, MB and the time spent in extraction alone to stderr.\n"
-            "Input that is not valid UTF-8 is converted with iconv from the set's\n"
-            "recorded charset, else <meta charset>, else uchardet's guess.\n");
+            "Input is decoded to UTF-8 first (byte-order mark, <meta> charset, detection;\n"
+            "--batch passes the set's recorded charset as the HTTP charset).\n");
 }
 
 /* ------------------------------------------------------------ reading */
@@ -64,109 +61,20 @@ static int read_gz(const char *path, sito_buf *b)
     return err ? -1 : 0;
 }
 
-/* ------------------------------------------ charset stopgap (iconv) */
+/* ------------------------------------------------------------ charset */
 
-static int valid_utf8(const unsigned char *s, size_t n)
+/* raw[0..len) as UTF-8 in *out (a view of raw, or a string in arena a),
+ * by the library's charset module: BOM, http_charset, <meta> prescan,
+ * detection.  http_charset is what an HTTP Content-Type would give (a
+ * set's recorded charset), may be NULL.  SITO_OK or the module's error. */
+static int to_utf8(sito_charset_ctx *cx, const char *raw, size_t len,
+                   const char *http_charset, sito_arena *a, sito_str *out)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-        if (!k || i + k > n)
-            return 0;
-        for (size_t j = 1; j < k; j++)
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-        i += k;
-    }
-    return 1;
-}
-
-/* charset= value in the first 4 KiB (a <meta> declaration), into out. */
-static int sniff_meta_charset(const char *s, size_t n, char *out, size_t cap)
-{
-    if (n > 4096)
-        n = 4096;
-    for (size_t i = 0; i + 8 < n; i++) {
-        if (strncasecmp(s + i, "charset=", 8))
-            continue;
-        size_t j = i + 8, k = 0;
-        while (j < n && (s[j] == '"' || s[j] == '\'' || s[j] == ' '))
-            j++;
-        while (j < n && k + 1 < cap && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '_'))
-            out[k++] = s[j++];
-        out[k] = 0;
-        if (k)
-            return 1;
-    }
-    return 0;
-}
-
-static const char *iconv_name(const char *label)
-{
-    static const char *const map[][2] = {
-        {"iso-8859-1", "CP1252"}, {"latin1", "CP1252"}, {"us-ascii", "CP1252"},
-        {"ascii", "CP1252"}, {"gb2312", "GB18030"}, {"gbk", "GB18030"},
-        {"x-gbk", "GB18030"}, {"utf8", "UTF-8"}, {"windows-874", "CP874"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (!strcasecmp(label, map[i][0]))
-            return map[i][1];
-    return label;
-}
-
-/* Converts b to UTF-8 from charset; bad bytes become U+FFFD.  0 on
- * success, -1 when iconv does not know the charset (b unchanged). */
-static int to_utf8(sito_buf *b, const char *charset)
-{
-    iconv_t cd = iconv_open("UTF-8", iconv_name(charset));
-    if (cd == (iconv_t)-1)
-        return -1;
-    sito_buf o = {0};
-    if (sito_buf_reserve(&o, b->len * 3 + 16) != SITO_OK) {
-        iconv_close(cd);
-        return -1;
-    }
-    char *in = b->ptr, *outp = o.ptr;
-    size_t inleft = b->len, outleft = o.cap;
-    while (inleft > 0) {
-        if (iconv(cd, &in, &inleft, &outp, &outleft) != (size_t)-1)
-            break;
-        if (errno == E2BIG || outleft < 3)
-            break;
-        memcpy(outp, "\xEF\xBF\xBD", 3);   /* EILSEQ / EINVAL: skip a byte */
-        outp += 3;
-        outleft -= 3;
-        in++;
-        inleft--;
-    }
-    iconv_close(cd);
-    o.len = (size_t)(outp - o.ptr);
-    sito_buf_free(b);
-    *b = o;
-    return 0;
-}
-
-static void make_utf8(sito_buf *b, const char *hint)
-{
-    if (valid_utf8((const unsigned char *)b->ptr, b->len))
-        return;
-    char meta[64];
-    if (hint && *hint && to_utf8(b, hint) == 0)
-        return;
-    if (sniff_meta_charset(b->ptr, b->len, meta, sizeof meta) &&
-        strcasecmp(meta, "utf-8") && to_utf8(b, meta) == 0)
-        return;
-    uchardet_t ud = uchardet_new();
-    const char *guess = "";
-    if (uchardet_handle_data(ud, b->ptr, b->len) == 0) {
-        uchardet_data_end(ud);
-        guess = uchardet_get_charset(ud);
-    }
-    if (!*guess || to_utf8(b, guess) != 0)
-        to_utf8(b, "CP1252");
-    uchardet_delete(ud);
+    sito_str hc = {http_charset ? http_charset : "", http_charset ? strlen(http_charset) : 0};
+    sito_charset_result res;
+    int rc = sito_charset_to_utf8(cx, raw, len, hc, a, &res);
+    *out = res.text;
+    return rc;
 }
 
 /* ------------------------------------------------------------- output */
@@ -205,10 +113,14 @@ static int extract_one(const char *path, int json)
     }
     if (f != stdin)
         fclose(f);
-    make_utf8(&b, NULL);
     sito_arena *a = sito_arena_new(0);
+    sito_charset_ctx *cx = sito_charset_ctx_new();
     sito_extract_result r;
-    int rc = a ? sito_extract_html(b.ptr, b.len, a, &r) : SITO_ERR_NOMEM;
+    sito_str u8 = {0};
+    int rc = a && cx ? to_utf8(cx, b.ptr, b.len, NULL, a, &u8) : SITO_ERR_NOMEM;
+    if (rc == SITO_OK)
+        rc = sito_extract_html(u8.ptr, u8.len, a, &r);
+    sito_charset_ctx_free(cx);
     if (rc != SITO_OK) {
         fprintf(stderr, "sito extract: %s: %s\n", path, sito_status_str(rc));
         sito_arena_free(a);
@@ -352,6 +264,11 @@ static int batch(const char *dir, const char *outdir)
     size_t n_hints;
     hint *hints = load_hints(dir, &n_hints);
     sito_arena *a = sito_arena_new(0);
+    sito_charset_ctx *cx = sito_charset_ctx_new();
+    if (!a || !cx) {
+        fprintf(stderr, "sito extract: out of memory\n");
+        return 2;
+    }
     double t_extract = 0;
     size_t bytes = 0, pages = 0, failed = 0;
     for (size_t i = 0; i < n_names; i++) {
@@ -368,13 +285,15 @@ static int batch(const char *dir, const char *outdir)
         for (size_t k = 0; k < n_hints; k++)
             if (!strcmp(hints[k].id, id))
                 h = hints[k].charset;
-        make_utf8(&b, h);
         sito_arena_reset(a);
         sito_extract_result r;
+        sito_str u8 = {0};
+        int rc = to_utf8(cx, b.ptr, b.len, h, a, &u8);
         double t0 = now();
-        int rc = sito_extract_html(b.ptr, b.len, a, &r);
+        if (rc == SITO_OK)
+            rc = sito_extract_html(u8.ptr, u8.len, a, &r);
         t_extract += now() - t0;
-        bytes += b.len;
+        bytes += u8.len;
         pages++;
         snprintf(path, sizeof path, "%s/%s.txt", outdir, id);
         FILE *f = fopen(path, "wb");
@@ -394,6 +313,7 @@ static int batch(const char *dir, const char *outdir)
             pages, bytes / 1e6, t_extract, pages / (t_extract > 0 ? t_extract : 1e-9),
             bytes / 1e6 / (t_extract > 0 ? t_extract : 1e-9), failed);
     sito_arena_free(a);
+    sito_charset_ctx_free(cx);
     free(names);
     free(hints);
     return failed ? 1 : 0;

@@ -53,14 +53,15 @@ static int has_any(const char *s, const char *const *pats)
 }
 
 static const char *const unlikely_pats[] = {
-    "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
+    "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "koment", "komment", "community",
     "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
     "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social",
     "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
     "yom-remote", NULL,
 };
+/* "koment"/"komment": the word in Slavic languages and German */
 static const char *const hard_unlikely_pats[] = {
-    "comment", "disqus", "replies", NULL,
+    "comment", "koment", "komment", "disqus", "replies", NULL,
 };
 static const char *const maybe_pats[] = {
     "and", "article", "body", "column", "content", "main", "shadow", NULL,
@@ -70,7 +71,7 @@ static const char *const positive_pats[] = {
     "pagination", "post", "text", "blog", "story", NULL,
 };
 static const char *const negative_pats[] = {
-    "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
+    "-ad-", "hidden", "banner", "combx", "comment", "koment", "komment", "com-", "contact", "footer", "gdpr",
     "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
     "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", NULL,
 };
@@ -209,7 +210,9 @@ static void compute_stats(html_node *n, int in_link)
         n->link_chars = in_link ? n->chars : 0;
         return;
     }
-    int link = in_link || n->tag == TAG_a;
+    /* an <a> without href is an anchor (<a name>), not a link: unclosed,
+     * it can wrap the whole page */
+    int link = in_link || (n->tag == TAG_a && html_attr_find(n, "href"));
     for (html_node *c = n->first; c; c = c->next) {
         compute_stats(c, link);
         n->chars += c->chars;
@@ -534,7 +537,7 @@ static int should_remove(ex *x, html_node *n)
 /* class/id words of blocks that are never article text, wherever they
  * sit (a block holding most of the article is kept regardless) */
 static const char *const boiler_pats[] = {
-    "comment", "share", "social", "related", "byline", "newsletter", "subscribe",
+    "comment", "koment", "komment", "share", "social", "related", "byline", "newsletter", "subscribe",
     "promo", "advert", "sponsor", "breadcrumb", "recommend", "outbrain", "taboola",
     "popular", "trending", "signup", "cookie", "toolbar", "caption", "credit", "meta",
     "footer", "author", NULL,

@@ -186,6 +186,37 @@ TEST(extract_drops_navigation_and_keeps_paragraphs_on_lines)
     sito_arena_free(a);
 }
 
+TEST(extract_keeps_text_inside_an_unclosed_name_anchor)
+{
+    sito_arena *a = sito_arena_new(0);
+    sito_extract_result r;
+    const char *s =
+        "<body><a name=top>\n<b>First sentence of the article, long enough to count, with "
+        "commas, yes.</b><br>Second sentence of the article, also long enough, with commas.</body>";
+    CHECK(sito_extract_html(s, strlen(s), a, &r) == SITO_OK);
+    CHECK(strstr(r.text.ptr, "First sentence of the article") != NULL);
+    CHECK(strstr(r.text.ptr, "Second sentence of the article") != NULL);
+    sito_arena_free(a);
+}
+
+TEST(extract_drops_comment_sections_named_in_polish_or_german)
+{
+    sito_arena *a = sito_arena_new(0);
+    sito_extract_result r;
+    const char *s =
+        "<body><div class=tresc><p>Artykuł, pierwszy akapit, dość długi, aby go uznać za treść, tak.</p></div>"
+        "<div id=art-komentarze><p>Komentarz jeden, długi, z przecinkami, z przecinkami, z przecinkami.</p>"
+        "<p>Komentarz dwa, długi, z przecinkami, z przecinkami, z przecinkami, i jeszcze.</p>"
+        "<p>Komentarz trzy, długi, z przecinkami, z przecinkami, z przecinkami, i jeszcze.</p></div>"
+        "<div class=kommentare><p>Ein Kommentar, lang genug, mit Kommas, mit Kommas, mit Kommas.</p></div>"
+        "</body>";
+    CHECK(sito_extract_html(s, strlen(s), a, &r) == SITO_OK);
+    CHECK(strstr(r.text.ptr, "Artykuł, pierwszy akapit") != NULL);
+    CHECK(strstr(r.text.ptr, "Komentarz") == NULL);
+    CHECK(strstr(r.text.ptr, "Ein Kommentar") == NULL);
+    sito_arena_free(a);
+}
+
 TEST(extract_stage_skips_non_html_and_counts_it)
 {
     sito_stage st;
