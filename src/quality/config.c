@@ -98,10 +98,28 @@ static void defaults_pl(q_lang_cfg *L)
     L->min_lang_score = 0.689;
 }
 
+/* Languages without a section of their own: only the rules that do not
+ * depend on how words are split (duplicate lines and paragraphs), so a
+ * Chinese or Japanese page is not judged by English stop words and
+ * whitespace "words". */
+static void defaults_other(q_lang_cfg *L)
+{
+    defaults_en(L);
+    L->order[0] = QF_GOPHER_REPETITION;
+    L->n_order = 1;
+    L->tokenizer = Q_TOK_GENERIC;
+    for (int i = 0; i < 3; i++)
+        L->top_ngram[i] = NAN; /* NAN, not 0, switches these rules off */
+    for (int i = 0; i < 6; i++)
+        L->dup_ngram[i] = NAN;
+}
+
 void q_lang_defaults(q_lang_cfg *L, const char *name)
 {
     if (strcmp(name, "pl") == 0 || strcmp(name, "pol_Latn") == 0)
         defaults_pl(L);
+    else if (strcmp(name, "other") == 0)
+        defaults_other(L);
     else
         defaults_en(L);
     snprintf(L->name, sizeof L->name, "%s", name);
@@ -131,6 +149,9 @@ const q_lang_cfg *q_config_for(const sito_quality_config *cfg, sito_str lang)
         while (k < n && p[k] != '_' && p[k] != '-')
             k++;
         if (k < n && (i = find_lang(cfg, p, k)) >= 0)
+            return &cfg->langs[i];
+        /* a language identified, but without a section */
+        if ((i = find_lang(cfg, "other", 5)) >= 0)
             return &cfg->langs[i];
     }
     return &cfg->langs[cfg->fallback];
@@ -530,7 +551,8 @@ sito_quality_config *sito_quality_config_load(const char *path, char *err, size_
         err = dummy, errlen = sizeof dummy;
     err[0] = 0;
     sito_quality_config *cfg = calloc(1, sizeof *cfg);
-    if (!cfg || add_lang(cfg, "en", NULL) < 0 || add_lang(cfg, "pl", NULL) < 0) {
+    if (!cfg || add_lang(cfg, "en", NULL) < 0 || add_lang(cfg, "pl", NULL) < 0 ||
+        add_lang(cfg, "other", NULL) < 0) {
         snprintf(err, errlen, "out of memory");
         sito_quality_config_free(cfg);
         return NULL;

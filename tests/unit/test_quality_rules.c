@@ -138,8 +138,10 @@ TEST(quality_polish_defaults_switch_off_fineweb_2_disabled_rules)
     CHECK(strcmp(decide(cfg, "pl", SITO_SIG_FW_SHORT_LINE_FRAC, 1), "kept") == 0);
     CHECK(strcmp(decide(cfg, "pl", SITO_SIG_C4_SENTENCES, 0), "kept") == 0);
     CHECK(strcmp(decide(cfg, "pl", SITO_SIG_C4_LOREM_IPSUM, 1), "kept") == 0);
-    /* and unknown languages use the en section */
-    CHECK(strcmp(decide(cfg, "xx", SITO_SIG_C4_SENTENCES, 0), "c4:too_few_sentences") == 0);
+    /* a document without a language uses the en section; an identified
+     * language without a section uses "other", which has no C4 */
+    CHECK(strcmp(decide(cfg, "", SITO_SIG_C4_SENTENCES, 0), "c4:too_few_sentences") == 0);
+    CHECK(strcmp(decide(cfg, "xx", SITO_SIG_C4_SENTENCES, 0), "kept") == 0);
     sito_quality_config_free(cfg);
 }
 
@@ -484,4 +486,34 @@ TEST(url_blocklist_rejects_a_bad_line_naming_it)
     CHECK(sito_url_blocklist_load(p, err, sizeof err) == NULL);
     unlink(p);
     CHECK(strstr(err, "line 2") != NULL);
+}
+
+TEST(quality_language_without_a_section_uses_other_not_english)
+{
+    char err[256];
+    sito_quality_config *cfg = sito_quality_config_load(NULL, err, sizeof err);
+    CHECK(cfg != NULL);
+    CHECK(strcmp(sito_quality_config_lang(cfg, "zh"), "other") == 0);
+    CHECK(strcmp(sito_quality_config_lang(cfg, "__label__de"), "other") == 0);
+    CHECK(strcmp(sito_quality_config_lang(cfg, "pl"), "pl") == 0);
+    CHECK(strcmp(sito_quality_config_lang(cfg, "en"), "en") == 0);
+    CHECK(strcmp(sito_quality_config_lang(cfg, ""), "en") == 0); /* no language id */
+    /* a short Chinese text with no stop words is not rejected for it */
+    sito_stage st;
+    sito_stats s = {0};
+    sito_doc d = {0};
+    d.arena = sito_arena_new(0);
+    CHECK(sito_quality_stage(&st, cfg, 0) == SITO_OK);
+    d.lang = (sito_str){"zh", 2};
+    const char *zh = "\xe4\xb8\xad\xe6\x96\x87\xe6\x96\x87\xe6\x9c\xac\xe3\x80\x82\n"
+                     "\xe7\xac\xac\xe4\xba\x8c\xe8\xa1\x8c\xe3\x80\x82";
+    d.text = (sito_str){zh, strlen(zh)};
+    CHECK(st.process(&st, &d, &s) == SITO_OK);
+    if (d.filter)
+        fprintf(stderr, "  rejected by %s (%g)\n", d.filter, d.filter_value);
+    CHECK(d.filter == NULL);
+    if (st.destroy)
+        st.destroy(&st);
+    sito_arena_free(d.arena);
+    sito_quality_config_free(cfg);
 }
