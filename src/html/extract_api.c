@@ -125,8 +125,7 @@ static int extract_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
                                 str_is(doc->content_type, "application/xhtml+xml") ||
                                 (!doc->content_type.len && looks_like_html(doc->raw)));
     if (!html) {
-        doc->skip = 1;
-        stats->docs_skipped++;
+        doc->skip = 1; /* counted in docs_skipped by the task, once */
         return SITO_OK;
     }
     sito_extract_result r;
@@ -140,10 +139,8 @@ static int extract_process(sito_stage *st, sito_doc *doc, sito_stats *stats)
     doc->pub_date = r.date;
     sito_doc_set_signal(doc, SITO_SIG_EXTRACT_TEXT_FRAC,
                         doc->raw.len ? (double)r.text.len / (double)doc->raw.len : 0.0);
-    if (!r.text.len) {
+    if (!r.text.len)
         doc->skip = 1;
-        stats->docs_skipped++;
-    }
     return SITO_OK;
 }
 

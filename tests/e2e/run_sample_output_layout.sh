@@ -24,7 +24,17 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["docs_kept"] + s["docs_rejected"] >= 1
 assert s["records"]["response"] >= 17 and s["records"]["conversion"] == 1
+# every document is counted once: kept, rejected or skipped
+assert s["docs_in"] == s["docs_kept"] + s["docs_rejected"] + s["docs_skipped"], s
 # every rejection is counted under its filter, once
 assert sum(s["filters"].values()) == s["docs_rejected"], s["filters"]
 PY
 echo "ok $n documents"
+# the same accounting on real pages, some of which extract to nothing
+"$SITO" run -q "$SITO_DATA/warc/real-pages-a.warc.gz" -o "$TMPDIR/pages"
+python3 - "$TMPDIR/pages/stats.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["docs_skipped"] > 0, s
+assert s["docs_in"] == s["docs_kept"] + s["docs_rejected"] + s["docs_skipped"], s
+PY
