@@ -468,6 +468,21 @@ static void malformed(sito_warc_reader *r, int err)
     r->stats->errors[err]++;
 }
 
+/* Counts a malformed record and moves to the next record start at or
+ * after from.  SITO_OK to go on, SITO_EOF at the end, or an error. */
+static int skip_malformed(sito_warc_reader *r, int error, uint64_t from)
+{
+    int err = 0;
+    malformed(r, error);
+    uint64_t next = resync(r, from, &err);
+    if (err)
+        return err;
+    if (next == NONE)
+        return SITO_EOF;
+    r->pos = next;
+    return SITO_OK;
+}
+
 /* Reads past a record body too large to keep, checking for breaks on the
  * way.  Returns 1 when the whole body went by intact. */
 static int skip_body(sito_warc_reader *r, uint64_t start, uint64_t body_end, int *err)
@@ -596,37 +611,25 @@ int sito_warc_next(sito_warc_reader *r, sito_warc_record *rec)
             continue;
         }
         if (header_end == NONE) {
-            malformed(r, SITO_E_HEADER_TRUNCATED);
-            uint64_t next = resync(r, le, &err);
-            if (err)
-                return err;
-            if (next == NONE)
-                return SITO_EOF;
-            r->pos = next;
+            int rc = skip_malformed(r, SITO_E_HEADER_TRUNCATED, le);
+            if (rc != SITO_OK)
+                return rc;
             continue;
         }
         uint64_t brk = break_between(r, start, header_end);
         if (brk != NONE) {
-            malformed(r, SITO_E_HEADER_DAMAGED);
-            uint64_t next = resync(r, brk, &err);
-            if (err)
-                return err;
-            if (next == NONE)
-                return SITO_EOF;
-            r->pos = next;
+            int rc = skip_malformed(r, SITO_E_HEADER_DAMAGED, brk);
+            if (rc != SITO_OK)
+                return rc;
             continue;
         }
         sito_str header = {(const char *)ptr_at(r, le), (size_t)(header_end - le)};
         sito_str cl;
         uint64_t clen = 0;
         if (sito_header_get(header, "Content-Length", &cl) != SITO_OK || !parse_length(cl, &clen)) {
-            malformed(r, SITO_E_BAD_CONTENT_LENGTH);
-            uint64_t next = resync(r, header_end, &err);
-            if (err)
-                return err;
-            if (next == NONE)
-                return SITO_EOF;
-            r->pos = next;
+            int rc = skip_malformed(r, SITO_E_BAD_CONTENT_LENGTH, header_end);
+            if (rc != SITO_OK)
+                return rc;
             continue;
         }
         uint64_t body_end = header_end + clen;
@@ -643,32 +646,21 @@ int sito_warc_next(sito_warc_reader *r, sito_warc_record *rec)
             whole = rc > 0;
         }
         if (!whole) {
-            int damaged = break_between(r, start, w_end(r) + 1) != NONE;
-            malformed(r, damaged ? SITO_E_BODY_DAMAGED : SITO_E_BODY_TRUNCATED);
-            uint64_t from = header_end;
-            if (damaged) {
-                uint64_t b = break_between(r, start, w_end(r) + 1);
-                from = b;
-            }
+            uint64_t b = break_between(r, start, w_end(r) + 1);
+            uint64_t from = b != NONE ? b : header_end;
             if (from < r->base)
                 from = r->base;
-            uint64_t next = resync(r, from, &err);
-            if (err)
-                return err;
-            if (next == NONE)
-                return SITO_EOF;
-            r->pos = next;
+            int rc = skip_malformed(r, b != NONE ? SITO_E_BODY_DAMAGED : SITO_E_BODY_TRUNCATED,
+                                    from);
+            if (rc != SITO_OK)
+                return rc;
             continue;
         }
         brk = break_between(r, start, body_end);
         if (brk != NONE) {
-            malformed(r, SITO_E_BODY_DAMAGED);
-            uint64_t next = resync(r, brk, &err);
-            if (err)
-                return err;
-            if (next == NONE)
-                return SITO_EOF;
-            r->pos = next;
+            int rc = skip_malformed(r, SITO_E_BODY_DAMAGED, brk);
+            if (rc != SITO_OK)
+                return rc;
             continue;
         }
         /* the record end */
@@ -709,13 +701,9 @@ int sito_warc_next(sito_warc_reader *r, sito_warc_record *rec)
                     rec_end = body_end;
                     warn = 1;
                 } else {
-                    malformed(r, SITO_E_LENGTH_MISMATCH);
-                    uint64_t next = resync(r, header_end, &err);
-                    if (err)
-                        return err;
-                    if (next == NONE)
-                        return SITO_EOF;
-                    r->pos = next;
+                    rc = skip_malformed(r, SITO_E_LENGTH_MISMATCH, header_end);
+                    if (rc != SITO_OK)
+                        return rc;
                     continue;
                 }
             }
