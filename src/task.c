@@ -392,14 +392,15 @@ static int read_file(task_ctx *t, const char *input, char *errbuf, size_t errlen
     t->stats->bytes_in += b.len;
     t->stats->bytes_decoded += b.len;
     sito_doc_reset(&t->doc);
-    char *copy = sito_arena_memdup(t->doc.arena, b.ptr ? b.ptr : "", b.len);
+    size_t len = b.len; /* sito_buf_free zeroes b.len */
+    char *copy = sito_arena_memdup(t->doc.arena, b.ptr ? b.ptr : "", len);
     sito_buf_free(&b);
     if (!copy)
         return SITO_ERR_NOMEM;
     const char *name = base_name(input);
     t->doc.source = (sito_str){name, strlen(name)};
     t->doc.id = t->doc.source;
-    sito_str content = {copy, b.len};
+    sito_str content = {copy, len};
     if (looks_like_html(copy, content.len, name)) {
         t->doc.raw = content;
         t->doc.content_type = (sito_str){"text/html", 9};
