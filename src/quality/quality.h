@@ -75,6 +75,7 @@ typedef struct q_span {
 /* Reusable buffers of one thread: nothing here is allocated per word. */
 typedef struct q_scratch {
     q_tokens tok;
+    q_tokens tok2;   /* one C4 line whose citations were removed */
     uint64_t *wh, *S, *P, *PW, *IPW;
     uint32_t *cpp;   /* cpp[k]: code points of tokens 0..k-1 */
     size_t wcap;

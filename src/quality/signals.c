@@ -20,6 +20,7 @@
 void q_scratch_free(q_scratch *s)
 {
     free(s->tok.v);
+    free(s->tok2.v);
     free(s->wh);
     free(s->S);
     free(s->P);
@@ -476,8 +477,14 @@ static size_t split_words(const unsigned char *s, size_t b, size_t e, size_t *lo
     return words;
 }
 
-static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
+/* C4's line filter.  *kept_words receives the tokens of the kept lines:
+ * lines end at whitespace and tokens never span whitespace, so a kept line
+ * has the document's tokens inside it, unless removing a citation changed
+ * it (then it is tokenized alone). */
+static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t *kept_words)
 {
+    const q_token *tv = s->tok.v;
+    size_t nt = s->tok.n, tk = 0, words = 0;
     const char *text = d->text.ptr;
     const unsigned char *u = (const unsigned char *)text;
     size_t n = d->text.len;
@@ -497,11 +504,13 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
             continue;
         const char *line = text + b;
         size_t len = e - b;
+        int changed = 0;
         if (L->c4_remove_citations && memchr(text + b, '[', e - b)) {
             if (remove_citations(s, text, b, e))
                 return -1;
             line = s->line.ptr ? s->line.ptr : "";
             len = s->line.len;
+            changed = len != e - b; /* removing only shortens */
         }
         if (L->c4_no_terminal_punct) {
             int term = len && line[len - 1] && strchr(".?!\"'", line[len - 1]);
@@ -529,6 +538,18 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
         }
         sentences += (size_t)q_count_sentences(line, len);
         kept++;
+        while (tk < nt && tv[tk].off < b)
+            tk++;
+        if (changed) {
+            if (q_tokenize(line, len, L->tokenizer, &s->tok2))
+                return -1;
+            words += s->tok2.n;
+            while (tk < nt && tv[tk].off < e)
+                tk++;
+        } else {
+            for (; tk < nt && tv[tk].off < e; tk++)
+                words++;
+        }
         if (L->c4_modify_text && ((kept > 1 && sito_buf_append(&s->kept, "\n", 1)) ||
                                   sito_buf_append(&s->kept, line, len)))
             return -1;
@@ -539,6 +560,7 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d)
     sito_doc_set_signal(d, SITO_SIG_C4_SENTENCES, (double)sentences);
     sito_doc_set_signal(d, SITO_SIG_C4_JAVASCRIPT_LINES, (double)js);
     sito_doc_set_signal(d, SITO_SIG_C4_POLICY_LINES, (double)policy);
+    *kept_words = words;
     return 0;
 }
 
@@ -601,9 +623,9 @@ int q_compute_signals(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char
     if (q_tokenize(text, n, L->tokenizer, &s->tok) || reserve_words(s, s->tok.n))
         return SITO_ERR_NOMEM;
     hash_words(s, text);
-    size_t text_cps = q_cp_count(text, n);
+    size_t text_cps = q_cp_count(text, n), kept_words;
     gopher_quality(L, d, &s->tok);
-    if (gopher_repetition(s, d, text_cps) || c4(s, L, d))
+    if (gopher_repetition(s, d, text_cps) || c4(s, L, d, &kept_words))
         return SITO_ERR_NOMEM;
     /* datatrove runs FineWeb after C4 changed the text: when this language
      * keeps C4's lines, FineWeb's signals describe that text */
@@ -615,9 +637,7 @@ int q_compute_signals(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char
         q_strip((const unsigned char *)k, &b, &e);
         fw = k + b;
         fw_len = e - b;
-        if (q_tokenize(fw, fw_len, L->tokenizer, &s->tok))
-            return SITO_ERR_NOMEM;
-        fw_words = s->tok.n;
+        fw_words = kept_words; /* the tokens of C4's kept text */
         *kept = fw;
         *kept_len = fw_len;
     }
