@@ -81,7 +81,12 @@ typedef struct q_scratch {
     size_t wcap;
     q_span *sp;
     size_t spcap;
-    qtab tab;
+    qtab tab;        /* lines and paragraphs */
+    uint64_t *gslot; /* n-grams (see signals.c) */
+    size_t gcap, gmask;
+    uint32_t ggen;
+    uint64_t *gkey;  /* gkey[i]: hash of window i, when in the table */
+    uint32_t *gcnt;  /* gcnt[i]: occurrences of the n-gram first seen at i */
     sito_buf kept;   /* C4's text of kept lines */
     sito_buf line;   /* one line with citations removed */
     uint64_t pow[Q_POW_N], ipow[Q_POW_N]; /* powers of the byte hash base */

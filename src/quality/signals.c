@@ -28,6 +28,9 @@ void q_scratch_free(q_scratch *s)
     free(s->IPW);
     free(s->cpp);
     free(s->sp);
+    free(s->gslot);
+    free(s->gkey);
+    free(s->gcnt);
     qtab_free(&s->tab);
     sito_buf_free(&s->kept);
     sito_buf_free(&s->line);
@@ -52,7 +55,8 @@ static int reserve_words(q_scratch *s, size_t n)
         cap *= 2;
     if (grow((void **)&s->wh, cap, 8) || grow((void **)&s->S, cap, 8) ||
         grow((void **)&s->P, cap, 8) || grow((void **)&s->PW, cap, 8) ||
-        grow((void **)&s->IPW, cap, 8) || grow((void **)&s->cpp, cap, 4))
+        grow((void **)&s->IPW, cap, 8) || grow((void **)&s->cpp, cap, 4) ||
+        grow((void **)&s->gkey, cap, 8) || grow((void **)&s->gcnt, cap, 4))
         return -1;
     s->wcap = cap;
     return 0;
@@ -209,34 +213,87 @@ static int concat_eq(const void *ctx, uint32_t a, uint32_t b)
     return 1;
 }
 
+/* The n-gram table: 8-byte slots, so that a document's table stays in
+ * cache: bits 63..48 a generation (a slot of an older one is empty),
+ * 47..32 a tag from the hash, 31..0 the first window with that n-gram.
+ * The full hash of window i is in s->gkey[i]; equal hashes are confirmed
+ * on the text, so counts are exact. */
+static int gtab_clear(q_scratch *s, size_t n)
+{
+    size_t need = 16;
+    while (need < 2 * n)
+        need *= 2;
+    if (need > s->gcap) {
+        free(s->gslot);
+        s->gslot = calloc(need, sizeof *s->gslot);
+        if (!s->gslot) {
+            s->gcap = 0;
+            return -1;
+        }
+        s->gcap = need;
+        s->ggen = 0;
+    }
+    if (++s->ggen == 0x10000) {
+        memset(s->gslot, 0, s->gcap * sizeof *s->gslot);
+        s->ggen = 1;
+    }
+    s->gmask = need - 1;
+    return 0;
+}
+
+/* The first window equal to window id (hash h), after adding id when it is
+ * new (then the result is id itself). */
+static inline uint32_t gtab_first(q_scratch *s, uint64_t h, uint32_t id, qtab_eq eq,
+                                  const gram_ctx *c)
+{
+    uint64_t m = qtab_mix(h);
+    uint64_t stamp = ((uint64_t)s->ggen << 48) | ((m >> 48) << 32);
+    size_t i = (size_t)m & s->gmask;
+    for (;;) {
+        uint64_t v = s->gslot[i];
+        if ((v >> 48) != s->ggen) {
+            s->gslot[i] = stamp | id;
+            s->gkey[id] = m;
+            return id;
+        }
+        uint32_t first = (uint32_t)v;
+        if ((v & ~(uint64_t)0xFFFFFFFF) == stamp && s->gkey[first] == m && eq(c, first, id))
+            return first;
+        i = (i + 1) & s->gmask;
+    }
+}
+
 /* datatrove find_top_duplicate over get_n_grams(words, n): characters of
- * the most frequent n-gram times its count (first seen wins a tie). */
-static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *chars)
+ * the most frequent n-gram times its count (first seen wins a tie).
+ * *top_cnt receives that count. */
+static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *chars,
+                           uint32_t *top_cnt)
 {
     size_t nw = s->tok.n;
     *chars = 0;
+    *top_cnt = 0;
     if (nw < n)
         return 0;
     size_t ng = nw - n + 1;
-    if (qtab_clear(&s->tab, ng))
+    if (gtab_clear(s, ng))
         return -1;
     uint64_t cn = 1;
     for (size_t k = 0; k < n; k++)
         cn *= HC;
     gram_ctx c = {text, s->tok.v, n};
-    uint32_t best_cnt = 0, best_first = 0;
+    uint32_t best_cnt = 0, best_first = 0, *cnt = s->gcnt;
     for (size_t i = 0; i < ng; i++) {
         uint64_t h = s->S[i + n] - s->S[i] * cn;
-        int found;
-        qslot *slot = qtab_slot(&s->tab, h, (uint32_t)i, seq_eq, &c, &found);
-        uint32_t cnt = ++slot->cnt, first = slot->val;
-        if (cnt > best_cnt || (cnt == best_cnt && first < best_first)) {
-            best_cnt = cnt;
+        uint32_t first = gtab_first(s, h, (uint32_t)i, seq_eq, &c);
+        uint32_t k = first == i ? (cnt[i] = 1) : ++cnt[first];
+        if (k > best_cnt || (k == best_cnt && first < best_first)) {
+            best_cnt = k;
             best_first = first;
         }
     }
     size_t len = s->cpp[best_first + n] - s->cpp[best_first] + (n - 1);
     *chars = len * best_cnt;
+    *top_cnt = best_cnt;
     return 0;
 }
 
@@ -248,15 +305,13 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     *chars = 0;
     if (nw < n)
         return 0;
-    if (qtab_clear(&s->tab, nw - n + 1))
+    if (gtab_clear(s, nw - n + 1))
         return -1;
     gram_ctx c = {text, s->tok.v, n};
     size_t idx = 0;
     while (idx < nw - n + 1) {
         uint64_t h = s->P[idx + n] - s->P[idx] * s->PW[idx + n] * s->IPW[idx];
-        int found;
-        qtab_slot(&s->tab, h, (uint32_t)idx, concat_eq, &c, &found);
-        if (found) {
+        if (gtab_first(s, h, (uint32_t)idx, concat_eq, &c) != idx) {
             *chars += s->cpp[idx + n] - s->cpp[idx];
             idx += n;
         } else {
@@ -396,10 +451,20 @@ static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
         return -1;
     sito_doc_set_signal(d, SITO_SIG_DUP_LINE_FRAC, ratio((double)dups, (double)ns));
     sito_doc_set_signal(d, SITO_SIG_DUP_LINE_CHAR_FRAC, ratio((double)dchars, (double)text_cps));
+    uint32_t top2 = 0;
     for (size_t g = 2; g <= 4; g++) {
-        size_t chars;
-        if (top_ngram_chars(s, text, g, &chars))
-            return -1;
+        size_t chars = 0, nw = s->tok.n;
+        uint32_t top;
+        if (g == 2 || top2 > 1) {
+            if (top_ngram_chars(s, text, g, &chars, &top))
+                return -1;
+            if (g == 2)
+                top2 = top;
+        } else if (nw >= g) {
+            /* no 2-gram repeats, so no longer one does: every count is 1
+             * and the first n-gram is the top one */
+            chars = s->cpp[g] - s->cpp[0] + (g - 1);
+        }
         sito_doc_set_signal(d, SITO_SIG_TOP_2GRAM_FRAC + (int)g - 2, ratio((double)chars, (double)text_cps));
     }
     for (size_t g = 5; g <= 10; g++) {
