@@ -216,7 +216,7 @@ static int concat_eq(const void *ctx, uint32_t a, uint32_t b)
 /* The n-gram table: 8-byte slots, so that a document's table stays in
  * cache: bits 63..48 a generation (a slot of an older one is empty),
  * 47..32 a tag from the hash, 31..0 the first window with that n-gram.
- * The full hash of window i is in s->gkey[i]; equal hashes are confirmed
+ * The mixed hash of every window i is in s->gkey[i]; equal hashes are confirmed
  * on the text, so counts are exact. */
 static int gtab_clear(q_scratch *s, size_t n)
 {
@@ -241,19 +241,25 @@ static int gtab_clear(q_scratch *s, size_t n)
     return 0;
 }
 
-/* The first window equal to window id (hash h), after adding id when it is
- * new (then the result is id itself). */
-static inline uint32_t gtab_first(q_scratch *s, uint64_t h, uint32_t id, qtab_eq eq,
+#define G_AHEAD 8 /* windows between a slot's prefetch and its probe */
+
+static inline void gtab_prefetch(const q_scratch *s, size_t i, size_t n)
+{
+    if (i < n)
+        __builtin_prefetch(&s->gslot[(size_t)s->gkey[i] & s->gmask]);
+}
+
+/* The first window equal to window id (mixed hash m == s->gkey[id]), after
+ * adding id when it is new (then the result is id itself). */
+static inline uint32_t gtab_first(q_scratch *s, uint64_t m, uint32_t id, qtab_eq eq,
                                   const gram_ctx *c)
 {
-    uint64_t m = qtab_mix(h);
     uint64_t stamp = ((uint64_t)s->ggen << 48) | ((m >> 48) << 32);
     size_t i = (size_t)m & s->gmask;
     for (;;) {
         uint64_t v = s->gslot[i];
         if ((v >> 48) != s->ggen) {
             s->gslot[i] = stamp | id;
-            s->gkey[id] = m;
             return id;
         }
         uint32_t first = (uint32_t)v;
@@ -282,9 +288,11 @@ static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
         cn *= HC;
     gram_ctx c = {text, s->tok.v, n};
     uint32_t best_cnt = 0, best_first = 0, *cnt = s->gcnt;
+    for (size_t i = 0; i < ng; i++)
+        s->gkey[i] = qtab_mix(s->S[i + n] - s->S[i] * cn);
     for (size_t i = 0; i < ng; i++) {
-        uint64_t h = s->S[i + n] - s->S[i] * cn;
-        uint32_t first = gtab_first(s, h, (uint32_t)i, seq_eq, &c);
+        gtab_prefetch(s, i + G_AHEAD, ng);
+        uint32_t first = gtab_first(s, s->gkey[i], (uint32_t)i, seq_eq, &c);
         uint32_t k = first == i ? (cnt[i] = 1) : ++cnt[first];
         if (k > best_cnt || (k == best_cnt && first < best_first)) {
             best_cnt = k;
@@ -308,10 +316,12 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     if (gtab_clear(s, nw - n + 1))
         return -1;
     gram_ctx c = {text, s->tok.v, n};
-    size_t idx = 0;
-    while (idx < nw - n + 1) {
-        uint64_t h = s->P[idx + n] - s->P[idx] * s->PW[idx + n] * s->IPW[idx];
-        if (gtab_first(s, h, (uint32_t)idx, concat_eq, &c) != idx) {
+    size_t idx = 0, ng = nw - n + 1;
+    for (size_t i = 0; i < ng; i++)
+        s->gkey[i] = qtab_mix(s->P[i + n] - s->P[i] * s->PW[i + n] * s->IPW[i]);
+    while (idx < ng) {
+        gtab_prefetch(s, idx + G_AHEAD, ng);
+        if (gtab_first(s, s->gkey[idx], (uint32_t)idx, concat_eq, &c) != idx) {
             *chars += s->cpp[idx + n] - s->cpp[idx];
             idx += n;
         } else {
