@@ -13,23 +13,8 @@
 
 #include <stdlib.h>
 
-static int tok_isword(int32_t cp) { return q_class(cp) & QC_WORD; }
-
 static int isdigit_cp(int32_t cp) { return cp >= '0' && cp <= '9'; }
 
-static int push(q_tokens *t, size_t off, size_t len, uint32_t cps, uint32_t flags)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        q_token *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return SITO_ERR_NOMEM;
-        t->v = v;
-        t->cap = cap;
-    }
-    t->v[t->n++] = (q_token){(uint32_t)off, (uint32_t)len, cps, flags};
-    return SITO_OK;
-}
 
 /* The flags of the bytes [b, e). */
 static uint32_t token_flags(const unsigned char *s, size_t b, size_t e, uint32_t *cps)
@@ -52,123 +37,124 @@ static uint32_t token_flags(const unsigned char *s, size_t b, size_t e, uint32_t
     return f;
 }
 
-static int emit(q_tokens *t, const unsigned char *s, size_t b, size_t e, int word)
+/* Adds the token [b, e) (room is reserved: at most one token per byte). */
+static void emit(q_tokens *t, const unsigned char *s, size_t b, size_t e, int word)
 {
     uint32_t cps;
     uint32_t f = token_flags(s, b, e, &cps) | (word ? Q_TOK_WORD : 0);
-    return push(t, b, e - b, cps, f);
+    t->v[t->n++] = (q_token){(uint32_t)b, (uint32_t)(e - b), cps, f};
 }
 
 static int is_apos(int32_t cp) { return cp == '\'' || cp == 0x2019; }
 
-/* Length of the word starting at s[b] (a word character), and where an
- * English clitic split happens (split: byte offset, or 0). */
-static size_t word_end(const unsigned char *s, size_t n, size_t b, q_tokenizer_kind kind,
-                       size_t *split)
+/* The class of the code point at s[*i], advancing *i. */
+static inline int next_class(const unsigned char *s, size_t n, size_t *i, int32_t *cp)
 {
-    size_t i = b, end = b;
-    int32_t prev = -1;
-    *split = 0;
+    unsigned char c = s[*i];
+    if (c < 0x80) {
+        (*i)++;
+        *cp = c;
+        return q_ascii_class[c];
+    }
+    *cp = q_next_cp(s, n, i);
+    return q_class_wide(*cp);
+}
+
+static inline uint32_t class_flags(int k)
+{
+    return (k & QC_PUNCT ? 0 : Q_TOK_NONSYM) | (k & QC_ALPHA ? Q_TOK_ALPHA : 0);
+}
+
+/* The word starting at s[b] (a word character), as one token or two (an
+ * English clitic split), in one pass that also gathers its flags.  Returns
+ * where it ends.  A word runs over word characters and over one joiner
+ * between two of them; a split (rare) recomputes the flags of both parts. */
+static size_t scan_word(const unsigned char *s, size_t n, size_t b, q_tokenizer_kind kind,
+                        q_tokens *t)
+{
+    size_t i = b, end = b, split = 0;
+    int32_t prev = -1, cp, next;
+    uint32_t flags = 0, cps = 0;
     while (i < n) {
         size_t at = i;
-        int32_t cp = q_next_cp(s, n, &i);
-        if (tok_isword(cp)) {
+        int k = next_class(s, n, &i, &cp);
+        if (k & QC_WORD) {
             end = i;
             prev = cp;
+            flags |= class_flags(k);
+            cps++;
             continue;
         }
         /* a joiner is kept only between two word characters */
         if (i >= n)
             break;
         size_t j = i;
-        int32_t next = q_next_cp(s, n, &j);
-        if (!tok_isword(next))
+        int k2 = next_class(s, n, &j, &next);
+        if (!(k2 & QC_WORD))
             break;
         int join = cp == '-' || cp == '.' ||
                    ((cp == ',' || cp == ':') && isdigit_cp(prev) && isdigit_cp(next));
         if (is_apos(cp)) {
-            if (kind == Q_TOK_ENGLISH) {
-                if (*split == 0) {
-                    /* "n't": split before the n */
-                    if ((prev == 'n' || prev == 'N') && (next == 't' || next == 'T') &&
-                        at > b + 1)
-                        *split = at - 1;
-                    else
-                        *split = at;
-                }
+            if (kind == Q_TOK_ENGLISH && split == 0) {
+                /* "n't": split before the n */
+                if ((prev == 'n' || prev == 'N') && (next == 't' || next == 'T') && at > b + 1)
+                    split = at - 1;
+                else
+                    split = at;
             }
             join = 1;
         }
         if (!join)
             break;
+        flags |= class_flags(k) | class_flags(k2);
+        cps += 2;
         end = j;
         prev = next;
         i = j;
-        (void)at;
+    }
+    if (split > b && split < end) {
+        emit(t, s, b, split, 1);
+        emit(t, s, split, end, 1);
+    } else {
+        t->v[t->n++] = (q_token){(uint32_t)b, (uint32_t)(end - b), cps, flags | Q_TOK_WORD};
     }
     return end;
 }
 
-static int tokenize_chunk(const unsigned char *s, size_t b, size_t e, q_tokenizer_kind kind,
-                          q_tokens *t)
-{
-    size_t i = b;
-    while (i < e) {
-        size_t at = i;
-        int32_t cp = q_next_cp(s, e, &i);
-        if (tok_isword(cp)) {
-            size_t split;
-            size_t end = word_end(s, e, at, kind, &split);
-            int rc;
-            if (split > at && split < end) {
-                if ((rc = emit(t, s, at, split, 1)) || (rc = emit(t, s, split, end, 1)))
-                    return rc;
-            } else if ((rc = emit(t, s, at, end, 1))) {
-                return rc;
-            }
-            i = end;
-            continue;
-        }
-        if (cp == '.' || cp == '-') {
-            while (i < e && s[i] == (unsigned char)cp)
-                i++;
-        }
-        int rc = emit(t, s, at, i, 0);
-        if (rc)
-            return rc;
-    }
-    return SITO_OK;
-}
-
+/* One pass over the text: whitespace separates, a word character starts a
+ * word, anything else is a punctuation token (a run of '.' or '-' is one).
+ * Whitespace is never part of a token, so scanning the whole text gives
+ * the tokens of each whitespace-separated chunk. */
 int q_tokenize(const char *text, size_t n, q_tokenizer_kind kind, q_tokens *t)
 {
     const unsigned char *s = (const unsigned char *)text;
     t->n = 0;
+    if (n + 1 > t->cap) { /* a token has at least one byte */
+        q_token *v = realloc(t->v, (n + 1) * sizeof *v);
+        if (!v)
+            return SITO_ERR_NOMEM;
+        t->v = v;
+        t->cap = n + 1;
+    }
     size_t i = 0;
     while (i < n) {
-        /* skip whitespace */
         size_t at = i;
         int32_t cp;
-        if (s[i] == ' ' || s[i] == '\n') {
-            i++;
+        int k = next_class(s, n, &i, &cp);
+        if (k & QC_SPACE)
+            continue;
+        if (k & QC_WORD) {
+            i = scan_word(s, n, at, kind, t);
             continue;
         }
-        cp = q_next_cp(s, n, &i);
-        if (q_isspace(cp))
-            continue;
-        size_t b = at;
-        while (i < n) {
-            size_t k = i;
-            if (s[k] == ' ' || s[k] == '\n')
-                break;
-            cp = q_next_cp(s, n, &k);
-            if (q_isspace(cp))
-                break;
-            i = k;
+        uint32_t cps = 1;
+        if (cp == '.' || cp == '-') {
+            while (i < n && s[i] == (unsigned char)cp) {
+                i++;
+                cps++;
+            }
         }
-        int rc = tokenize_chunk(s, b, i, kind, t);
-        if (rc)
-            return rc;
+        t->v[t->n++] = (q_token){(uint32_t)at, (uint32_t)(i - at), cps, class_flags(k)};
     }
     return SITO_OK;
 }
