@@ -7,6 +7,9 @@
 
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 int32_t q_prev_cp(const unsigned char *s, size_t i, size_t *start)
 {
@@ -139,11 +142,11 @@ static int match_ci(const unsigned char *s, size_t n, size_t i, const char *lit)
     return 1;
 }
 
-int q_c4_phrases(const char *text, size_t n)
+/* The phrases of C4 that may start at s[i]: the exact test. */
+static int phrase_at(const unsigned char *s, size_t n, size_t i)
 {
-    const unsigned char *s = (const unsigned char *)text;
     int found = 0;
-    for (size_t i = 0; i < n; i++) {
+    {
         switch (s[i] | 0x20) {
         case 'l':
             if (match_ci(s, n, i, "lorem ipsum"))
@@ -174,5 +177,43 @@ int q_c4_phrases(const char *text, size_t n)
             break;
         }
     }
+    return found;
+}
+
+#ifdef __SSE2__
+/* Positions among s[i..i+15] whose three bytes, OR 0x20, start a phrase
+ * ("lor", "jav", "ter", "pri", "coo", "use"): every real start is among
+ * them (OR 0x20 turns A-Z into a-z and keeps a-z), and each is then tested
+ * exactly by phrase_at().  Needs i + 18 <= n. */
+static unsigned phrase_candidates(const unsigned char *s, size_t i)
+{
+    static const char pre[6][3] = {"lor", "jav", "ter", "pri", "coo", "use"};
+    const __m128i low = _mm_set1_epi8(0x20);
+    __m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i)), low);
+    __m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i + 1)), low);
+    __m128i v2 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i + 2)), low);
+    __m128i any = _mm_setzero_si128();
+    for (int p = 0; p < 6; p++) {
+        __m128i m = _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8(pre[p][0])),
+                                  _mm_cmpeq_epi8(v1, _mm_set1_epi8(pre[p][1])));
+        any = _mm_or_si128(any, _mm_and_si128(m, _mm_cmpeq_epi8(v2, _mm_set1_epi8(pre[p][2]))));
+    }
+    return (unsigned)_mm_movemask_epi8(any);
+}
+#endif
+
+int q_c4_phrases(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int found = 0;
+    size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 18 <= n; i += 16) {
+        for (unsigned m = phrase_candidates(s, i); m; m &= m - 1)
+            found |= phrase_at(s, n, i + (size_t)__builtin_ctz(m));
+    }
+#endif
+    for (; i < n; i++)
+        found |= phrase_at(s, n, i);
     return found;
 }
