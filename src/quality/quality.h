@@ -81,6 +81,8 @@ typedef struct q_scratch {
     size_t wcap;
     q_span *sp;
     size_t spcap;
+    q_span *ls;      /* stripped lines of str.splitlines() */
+    size_t lscap;
     qtab tab;        /* lines and paragraphs */
     uint64_t *gslot; /* n-grams (see signals.c) */
     size_t gcap, gmask;

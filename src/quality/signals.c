@@ -28,6 +28,7 @@ void q_scratch_free(q_scratch *s)
     free(s->IPW);
     free(s->cpp);
     free(s->sp);
+    free(s->ls);
     free(s->gslot);
     free(s->gkey);
     free(s->gcnt);
@@ -373,8 +374,30 @@ static int ends_with(const char *s, size_t n, const char *p)
     return n >= m && memcmp(s + n - m, p, m) == 0;
 }
 
-static void gopher_quality(const q_lang_cfg *L, sito_doc *d, const q_tokens *t)
+/* The lines of str.splitlines(), stripped, into s->ls (shared by the
+ * Gopher quality and C4 signals).  Returns the number, or -1. */
+static long split_lines(q_scratch *s, const char *text, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)text;
+    size_t nl = 0;
+    for (size_t i = 0; i < n;) {
+        size_t br, b = i, e = q_line_end(u, n, i, &br);
+        i = e + br;
+        q_strip(u, &b, &e);
+        if (nl == s->lscap) {
+            size_t cap = s->lscap ? s->lscap * 2 : 256;
+            if (grow((void **)&s->ls, cap, sizeof *s->ls))
+                return -1;
+            s->lscap = cap;
+        }
+        s->ls[nl++] = (q_span){(uint32_t)b, (uint32_t)e};
+    }
+    return (long)nl;
+}
+
+static void gopher_quality(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t lines)
+{
+    const q_tokens *t = &s->tok;
     const char *text = d->text.ptr;
     size_t n = d->text.len;
     size_t nonsym = 0, nonsym_cps = 0, alpha = 0, stop = 0;
@@ -390,17 +413,9 @@ static void gopher_quality(const q_lang_cfg *L, sito_doc *d, const q_tokens *t)
     size_t hashes = count_sub(text, n, "#", 1);
     size_t ellipses = count_sub(text, n, "...", 3) + count_sub(text, n, "\xE2\x80\xA6", 3);
     /* lines of str.splitlines() */
-    const unsigned char *s = (const unsigned char *)text;
-    size_t lines = 0, bullets = 0, ell_lines = 0;
-    for (size_t i = 0; i < n;) {
-        size_t b = i, br = 0;
-        while (i < n && !(br = q_linebreak(s, n, i)))
-            i++;
-        size_t e = i;
-        i += br;
-        lines++;
-        size_t lb = b, le = e;
-        q_strip(s, &lb, &le);
+    size_t bullets = 0, ell_lines = 0;
+    for (size_t k = 0; k < lines; k++) {
+        size_t lb = s->ls[k].b, le = s->ls[k].e;
         /* lstrip / rstrip: the stripped view's start and end do the job */
         if (starts_with(text + lb, le - lb, "\xE2\x80\xA2") || starts_with(text + lb, le - lb, "-"))
             bullets++;
@@ -539,8 +554,8 @@ static size_t split_words(const unsigned char *s, size_t b, size_t e, size_t *lo
     size_t words = 0, cur = 0;
     *longest = 0;
     for (size_t i = b; i < e;) {
-        int32_t cp = q_next_cp(s, e, &i);
-        if (q_isspace(cp)) {
+        int k = s[i] < 0x80 ? q_ascii_class[s[i++]] : q_class(q_next_cp(s, e, &i));
+        if (k & QC_SPACE) {
             cur = 0;
             continue;
         }
@@ -556,24 +571,19 @@ static size_t split_words(const unsigned char *s, size_t b, size_t e, size_t *lo
  * lines end at whitespace and tokens never span whitespace, so a kept line
  * has the document's tokens inside it, unless removing a citation changed
  * it (then it is tokenized alone). */
-static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t *kept_words)
+static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t lines, size_t *kept_words)
 {
     const q_token *tv = s->tok.v;
     size_t nt = s->tok.n, tk = 0, words = 0;
     const char *text = d->text.ptr;
     const unsigned char *u = (const unsigned char *)text;
     size_t n = d->text.len;
-    size_t total = 0, kept = 0, js = 0, policy = 0, sentences = 0;
+    size_t total = lines, kept = 0, js = 0, policy = 0, sentences = 0;
     int lorem = 0, curly = 0;
     s->kept.len = 0;
-    for (size_t i = 0; i < n;) {
-        size_t b = i, br = 0;
-        while (i < n && !(br = q_linebreak(u, n, i)))
-            i++;
-        size_t e = i;
-        i += br;
-        total++;
-        q_strip(u, &b, &e);
+    (void)n;
+    for (size_t k = 0; k < lines; k++) {
+        size_t b = s->ls[k].b, e = s->ls[k].e;
         size_t longest, nwords = split_words(u, b, e, &longest);
         if (L->c4_max_word_length >= 0 && longest > (size_t)L->c4_max_word_length)
             continue;
@@ -699,8 +709,11 @@ int q_compute_signals(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char
         return SITO_ERR_NOMEM;
     hash_words(s, text);
     size_t text_cps = q_cp_count(text, n), kept_words;
-    gopher_quality(L, d, &s->tok);
-    if (gopher_repetition(s, d, text_cps) || c4(s, L, d, &kept_words))
+    long lines = split_lines(s, text, n);
+    if (lines < 0)
+        return SITO_ERR_NOMEM;
+    gopher_quality(s, L, d, (size_t)lines);
+    if (gopher_repetition(s, d, text_cps) || c4(s, L, d, (size_t)lines, &kept_words))
         return SITO_ERR_NOMEM;
     /* datatrove runs FineWeb after C4 changed the text: when this language
      * keeps C4's lines, FineWeb's signals describe that text */

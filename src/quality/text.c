@@ -31,10 +31,44 @@ int32_t q_prev_cp(const unsigned char *s, size_t i, size_t *start)
 
 size_t q_cp_count(const char *s, size_t n)
 {
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
+    /* n minus the continuation bytes (10xxxxxx), 8 bytes at a time */
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        cont += (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ull);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+    return n - cont;
+}
+
+size_t q_line_end(const unsigned char *s, size_t n, size_t i, size_t *br)
+{
+#ifdef __SSE2__
+    /* a boundary starts with a byte <= 0x1E, 0xC2 or 0xE2 */
+    const __m128i lim = _mm_set1_epi8(0x1E), c2 = _mm_set1_epi8((char)0xC2),
+                  e2 = _mm_set1_epi8((char)0xE2);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, lim), v),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, e2)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (!bits) {
+            i += 16;
+            continue;
+        }
+        size_t at = i + (size_t)__builtin_ctz(bits);
+        if ((*br = q_linebreak(s, n, at)))
+            return at;
+        i = at + 1;
+    }
+#endif
+    for (; i < n; i++)
+        if ((*br = q_linebreak(s, n, i)))
+            return i;
+    *br = 0;
+    return n;
 }
 
 static int wide_space(int32_t cp)

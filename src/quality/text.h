@@ -122,6 +122,10 @@ static inline size_t q_linebreak(const unsigned char *s, size_t n, size_t i)
     return 0;
 }
 
+/* The end of the line that starts at s[i] for str.splitlines(): the first
+ * line boundary at or after i (*br: its length), or n (*br = 0). */
+size_t q_line_end(const unsigned char *s, size_t n, size_t i, size_t *br);
+
 /* Python str.strip(): trims whitespace at both ends of [*b, *e). */
 void q_strip(const unsigned char *s, size_t *b, size_t *e);
 
