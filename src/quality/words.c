@@ -166,6 +166,12 @@ static int is_closer(int32_t cp)
            cp == 0xBB;
 }
 
+/* ASCII bytes the sentence counter looks at: whitespace and . ! ? */
+static const unsigned char sent_special[128] = {
+    [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
+    [' '] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1,
+};
+
 /* Sentence breaks: a run of . ! ? … (with closing quotes or brackets) then
  * whitespace then more text.  Like Punkt, a '.' after a single letter
  * (an initial) or before a lower-case word does not break. */
@@ -180,6 +186,15 @@ int q_count_sentences(const char *text, size_t n)
     size_t i = b, word_start = b;
     int32_t before = 0;
     while (i < e) {
+        /* fast path: ASCII that is neither whitespace nor . ! ? */
+        if (s[i] < 0x80 && !sent_special[s[i]]) {
+            size_t j = i + 1;
+            while (j < e && s[j] < 0x80 && !sent_special[s[j]])
+                j++;
+            before = s[j - 1];
+            i = j;
+            continue;
+        }
         size_t at = i;
         int32_t cp = q_next_cp(s, e, &i);
         if (q_isspace(cp)) {
