@@ -444,7 +444,11 @@ static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
     q_strip(u, &b, &e);
     size_t start = b;
     for (size_t i = b; i < e;) {
-        if (text[i] == '\n' && i + 1 < e && text[i + 1] == '\n') {
+        const char *nl = memchr(text + i, '\n', e - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - text);
+        if (i + 1 < e && text[i + 1] == '\n') {
             if (push_span(s, &ns, start, i))
                 return -1;
             while (i < e && text[i] == '\n')
@@ -462,15 +466,15 @@ static int gopher_repetition(q_scratch *s, sito_doc *d, size_t text_cps)
     ns = 0;
     start = 0;
     for (size_t i = 0; i < n;) {
-        if (text[i] == '\n') {
-            if (push_span(s, &ns, start, i))
-                return -1;
-            while (i < n && text[i] == '\n')
-                i++;
-            start = i;
-        } else {
+        const char *nl = memchr(text + i, '\n', n - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - text);
+        if (push_span(s, &ns, start, i))
+            return -1;
+        while (i < n && text[i] == '\n')
             i++;
-        }
+        start = i;
     }
     if (push_span(s, &ns, start, n) || find_duplicates(s, text, ns, &dups, &dchars))
         return -1;
