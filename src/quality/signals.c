@@ -32,6 +32,7 @@ void q_scratch_free(q_scratch *s)
     free(s->gslot);
     free(s->gkey);
     free(s->gcnt);
+    free(s->gb);
     qtab_free(&s->tab);
     sito_buf_free(&s->kept);
     sito_buf_free(&s->line);
@@ -242,12 +243,37 @@ static int gtab_clear(q_scratch *s, size_t n)
     return 0;
 }
 
-#define G_AHEAD 8 /* windows between a slot's prefetch and its probe */
-
-static inline void gtab_prefetch(const q_scratch *s, size_t i, size_t n)
+/* Marks which of the ng windows (hashes in s->gkey) share a bucket of a
+ * small byte array with another window: a window alone in its bucket has
+ * no equal window, so it can never be found and need never be added.
+ * Most windows of real text are alone, and only the others go through the
+ * table.  After this, gbucket_shared(s, i) answers for window i. */
+static int gbucket_fill(q_scratch *s, size_t ng)
 {
-    if (i < n)
-        __builtin_prefetch(&s->gslot[(size_t)s->gkey[i] & s->gmask]);
+    size_t nb = 64;
+    while (nb < 8 * ng)
+        nb *= 2;
+    if (nb > s->gbcap) {
+        free(s->gb);
+        s->gb = malloc(nb);
+        if (!s->gb) {
+            s->gbcap = 0;
+            return -1;
+        }
+        s->gbcap = nb;
+    }
+    memset(s->gb, 0, nb);
+    s->gbmask = nb - 1;
+    for (size_t i = 0; i < ng; i++) {
+        uint8_t *b = &s->gb[(size_t)(s->gkey[i] >> 40) & s->gbmask];
+        *b = (uint8_t)(*b | (*b << 1) | 1); /* 0, then 1, then > 1 */
+    }
+    return 0;
+}
+
+static inline int gbucket_shared(const q_scratch *s, size_t i)
+{
+    return s->gb[(size_t)(s->gkey[i] >> 40) & s->gbmask] > 1;
 }
 
 /* The first window equal to window id (mixed hash m == s->gkey[id]), after
@@ -288,11 +314,16 @@ static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     for (size_t k = 0; k < n; k++)
         cn *= HC;
     gram_ctx c = {text, s->tok.v, n};
-    uint32_t best_cnt = 0, best_first = 0, *cnt = s->gcnt;
+    /* the first window has count 1 so far; a window alone in its bucket
+     * has count 1 and comes after it, so it never becomes the top one */
+    uint32_t best_cnt = 1, best_first = 0, *cnt = s->gcnt;
     for (size_t i = 0; i < ng; i++)
         s->gkey[i] = qtab_mix(s->S[i + n] - s->S[i] * cn);
+    if (gbucket_fill(s, ng))
+        return -1;
     for (size_t i = 0; i < ng; i++) {
-        gtab_prefetch(s, i + G_AHEAD, ng);
+        if (!gbucket_shared(s, i))
+            continue;
         uint32_t first = gtab_first(s, s->gkey[i], (uint32_t)i, seq_eq, &c);
         uint32_t k = first == i ? (cnt[i] = 1) : ++cnt[first];
         if (k > best_cnt || (k == best_cnt && first < best_first)) {
@@ -320,9 +351,12 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     size_t idx = 0, ng = nw - n + 1;
     for (size_t i = 0; i < ng; i++)
         s->gkey[i] = qtab_mix(s->P[i + n] - s->P[i] * s->PW[i + n] * s->IPW[i]);
+    if (gbucket_fill(s, ng))
+        return -1;
     while (idx < ng) {
-        gtab_prefetch(s, idx + G_AHEAD, ng);
-        if (gtab_first(s, s->gkey[idx], (uint32_t)idx, concat_eq, &c) != idx) {
+        if (!gbucket_shared(s, idx)) {
+            idx++; /* no equal window anywhere */
+        } else if (gtab_first(s, s->gkey[idx], (uint32_t)idx, concat_eq, &c) != idx) {
             *chars += s->cpp[idx + n] - s->cpp[idx];
             idx += n;
         } else {
