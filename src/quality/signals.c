@@ -586,25 +586,6 @@ static int remove_citations(q_scratch *s, const char *text, size_t b, size_t e)
     return sito_buf_append(&s->line, text + from, e - from) ? -1 : 0;
 }
 
-/* line.split(): whitespace-separated words; the longest in code points */
-static size_t split_words(const unsigned char *s, size_t b, size_t e, size_t *longest)
-{
-    size_t words = 0, cur = 0;
-    *longest = 0;
-    for (size_t i = b; i < e;) {
-        int k = s[i] < 0x80 ? q_ascii_class[s[i++]] : q_class(q_next_cp(s, e, &i));
-        if (k & QC_SPACE) {
-            cur = 0;
-            continue;
-        }
-        if (cur++ == 0)
-            words++;
-        if (cur > *longest)
-            *longest = cur;
-    }
-    return words;
-}
-
 /* C4's line filter.  *kept_words receives the tokens of the kept lines:
  * lines end at whitespace and tokens never span whitespace, so a kept line
  * has the document's tokens inside it, unless removing a citation changed
@@ -614,15 +595,27 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t lines, size
     const q_token *tv = s->tok.v;
     size_t nt = s->tok.n, tk = 0, words = 0;
     const char *text = d->text.ptr;
-    const unsigned char *u = (const unsigned char *)text;
-    size_t n = d->text.len;
     size_t total = lines, kept = 0, js = 0, policy = 0, sentences = 0;
     int lorem = 0, curly = 0;
     s->kept.len = 0;
-    (void)n;
     for (size_t k = 0; k < lines; k++) {
         size_t b = s->ls[k].b, e = s->ls[k].e;
-        size_t longest, nwords = split_words(u, b, e, &longest);
+        /* line.split() from the tokens: every non-space code point is in
+         * a token, so adjacent tokens make one whitespace-separated word */
+        while (tk < nt && tv[tk].off < b)
+            tk++;
+        size_t t0 = tk, nwords = 0, longest = 0, cur = 0, prev_end = SIZE_MAX;
+        for (; tk < nt && tv[tk].off < e; tk++) {
+            if (tv[tk].off != prev_end) {
+                nwords++;
+                cur = 0;
+            }
+            cur += tv[tk].cps;
+            if (cur > longest)
+                longest = cur;
+            prev_end = (size_t)tv[tk].off + tv[tk].len;
+        }
+        size_t line_tokens = tk - t0;
         if (L->c4_max_word_length >= 0 && longest > (size_t)L->c4_max_word_length)
             continue;
         const char *line = text + b;
@@ -661,17 +654,12 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t lines, size
         }
         sentences += (size_t)q_count_sentences(line, len);
         kept++;
-        while (tk < nt && tv[tk].off < b)
-            tk++;
         if (changed) {
             if (q_tokenize(line, len, L->tokenizer, &s->tok2))
                 return -1;
             words += s->tok2.n;
-            while (tk < nt && tv[tk].off < e)
-                tk++;
         } else {
-            for (; tk < nt && tv[tk].off < e; tk++)
-                words++;
+            words += line_tokens;
         }
         if (L->c4_modify_text && ((kept > 1 && sito_buf_append(&s->kept, "\n", 1)) ||
                                   sito_buf_append(&s->kept, line, len)))
