@@ -12,6 +12,9 @@
 #include "sito.h"
 
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static int isdigit_cp(int32_t cp) { return cp >= '0' && cp <= '9'; }
 
@@ -172,6 +175,30 @@ static const unsigned char sent_special[128] = {
     [' '] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1,
 };
 
+/* The first byte at or after i (< e) that is not plain ASCII for the
+ * sentence counter: 16 bytes at a time treat every byte <= 0x20, >= 0x80
+ * and . ! ? as not plain (a superset; the caller decodes it fully). */
+static size_t skip_plain(const unsigned char *s, size_t i, size_t e)
+{
+#ifdef __SSE2__
+    const __m128i sp = _mm_set1_epi8(0x20), dot = _mm_set1_epi8('.'), ex = _mm_set1_epi8('!'),
+                  qm = _mm_set1_epi8('?');
+    for (; i + 16 <= e; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, sp), v), /* <= 0x20 */
+                                 _mm_cmplt_epi8(v, _mm_setzero_si128())); /* >= 0x80 */
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, dot),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, ex), _mm_cmpeq_epi8(v, qm))));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    while (i < e && s[i] < 0x80 && !sent_special[s[i]])
+        i++;
+    return i;
+}
+
 /* Sentence breaks: a run of . ! ? … (with closing quotes or brackets) then
  * whitespace then more text.  Like Punkt, a '.' after a single letter
  * (an initial) or before a lower-case word does not break. */
@@ -188,9 +215,7 @@ int q_count_sentences(const char *text, size_t n)
     while (i < e) {
         /* fast path: ASCII that is neither whitespace nor . ! ? */
         if (s[i] < 0x80 && !sent_special[s[i]]) {
-            size_t j = i + 1;
-            while (j < e && s[j] < 0x80 && !sent_special[s[j]])
-                j++;
+            size_t j = skip_plain(s, i + 1, e);
             before = s[j - 1];
             i = j;
             continue;
