@@ -25,7 +25,7 @@ static void set_stop_words(q_lang_cfg *L, const char *const *w, size_t n)
     memset(L->stop_first, 0, sizeof L->stop_first);
     for (size_t i = 0; i < n && i < Q_MAX_STOP; i++) {
         L->stop[L->n_stop++] = (sito_str){w[i], strlen(w[i])};
-        L->stop_first[(unsigned char)w[i][0]] = 1;
+        L->stop_first[(unsigned char)w[i][0]] |= q_stop_len_bit(strlen(w[i]));
     }
 }
 
@@ -329,7 +329,7 @@ static int get_stop_words(loader *ld, const yaml_node_t *n, q_lang_cfg *L)
         if (!d)
             return fail(ld, n, "out of memory");
         L->stop[L->n_stop++] = (sito_str){d, strlen(d)};
-        L->stop_first[(unsigned char)d[0]] = 1;
+        L->stop_first[(unsigned char)d[0]] |= q_stop_len_bit(strlen(d));
     }
     return 0;
 }

@@ -22,6 +22,9 @@ enum q_filter {
 
 #define Q_MAX_STOP 128
 
+/* A bit for a stop word's length in bytes (31: 31 or more). */
+static inline uint32_t q_stop_len_bit(size_t len) { return (uint32_t)1 << (len < 31 ? len : 31); }
+
 typedef struct q_lang_cfg {
     char name[24];
     int order[QF_COUNT]; /* filters applied, in this order */
@@ -36,7 +39,7 @@ typedef struct q_lang_cfg {
     double min_stop_words;
     sito_str stop[Q_MAX_STOP]; /* signal-time: which tokens count */
     int n_stop;
-    uint8_t stop_first[256];   /* first bytes of stop words */
+    uint32_t stop_first[256];  /* by first byte: q_stop_len_bit of each length */
     /* Gopher repetition: 0 or NAN off for the four line/para rules; NAN off
      * for the n-gram rules (datatrove applies 0 there) */
     double dup_line_frac, dup_para_frac, dup_line_char_frac, dup_para_char_frac;

@@ -370,7 +370,7 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
 
 static int is_stop_word(const q_lang_cfg *L, const char *w, size_t n)
 {
-    if (!n || !L->stop_first[(unsigned char)w[0]])
+    if (!n || !(L->stop_first[(unsigned char)w[0]] & q_stop_len_bit(n)))
         return 0;
     for (int i = 0; i < L->n_stop; i++)
         if (L->stop[i].len == n && memcmp(L->stop[i].ptr, w, n) == 0)
