@@ -79,6 +79,22 @@ static size_t scan_word(const unsigned char *s, size_t n, size_t b, q_tokenizer_
     int32_t prev = -1, cp, next;
     uint32_t flags = 0, cps = 0;
     while (i < n) {
+        /* fast path: a run of ASCII word characters (letters, digits, '_') */
+        if (s[i] < 0x80 && (q_ascii_class[s[i]] & QC_WORD)) {
+            size_t r = i;
+            int kor = 0, kand = ~0;
+            do {
+                int k = q_ascii_class[s[r]];
+                kor |= k;
+                kand &= k;
+                r++;
+            } while (r < n && s[r] < 0x80 && (q_ascii_class[s[r]] & QC_WORD));
+            flags |= (kand & QC_PUNCT ? 0 : Q_TOK_NONSYM) | (kor & QC_ALPHA ? Q_TOK_ALPHA : 0);
+            cps += (uint32_t)(r - i);
+            prev = s[r - 1];
+            end = i = r;
+            continue;
+        }
         size_t at = i;
         int k = next_class(s, n, &i, &cp);
         if (k & QC_WORD) {
