@@ -216,6 +216,7 @@ const char *sito_record_type_name(int type);
 
 #define SITO_MAX_STAGES 16
 #define SITO_MAX_FILTERS 32
+#define SITO_MAX_COUNTERS 16
 
 /* Every counter of a task or a job.  Plain numbers, so stats of tasks are
  * merged by sito_stats_merge and written by sito_stats_write_json. */
@@ -244,10 +245,18 @@ typedef struct sito_stats {
         char name[40];
         uint64_t rejected;
     } filters[SITO_MAX_FILTERS];
+    int n_counters;             /* named counters of one job kind (dedup's
+                                 * spilled sort runs, clustering path) */
+    struct {
+        char name[40];
+        uint64_t value;
+    } counters[SITO_MAX_COUNTERS];
 } sito_stats;
 
 /* Adds a rejection by the filter called name. */
 void sito_stats_count_filter(sito_stats *s, const char *name);
+/* Adds v to the named counter (created at 0 when absent). */
+void sito_stats_add_counter(sito_stats *s, const char *name, uint64_t v);
 /* Adds every counter of src into dst (stages and filters by name). */
 void sito_stats_merge(sito_stats *dst, const sito_stats *src);
 /* Writes s as one JSON object (pretty, newline-terminated).  SITO_OK or
