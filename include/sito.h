@@ -1067,6 +1067,12 @@ long sito_minhash_signature(sito_minhash *m, const char *text, size_t len,
 uint64_t sito_minhash_band_key(const sito_minhash *m, const uint64_t *sig,
                                int band);
 
+/* The fraction of equal values of two full signatures (bands*rows values
+ * each): an estimate of the Jaccard similarity of the two shingle sets,
+ * used by --verify to drop candidate pairs of dissimilar documents. */
+double sito_minhash_similarity(const sito_minhash *m, const uint64_t *a,
+                               const uint64_t *b);
+
 /* The permutation coefficients (bands*rows each), for tests. */
 const uint64_t *sito_minhash_coeff_a(const sito_minhash *m);
 const uint64_t *sito_minhash_coeff_b(const sito_minhash *m);
@@ -1111,6 +1117,9 @@ typedef struct sito_dedup_options {
     size_t mem_limit;           /* bytes of sort buffer per task (256 MiB);
                                    past it sorted runs spill to disk */
     int zstd_level;             /* output level (0: 3) */
+    double minhash_verify;      /* minhash: keep a candidate pair only when
+                                   this fraction of the full signatures is
+                                   equal (0: off, datatrove's behaviour) */
 } sito_dedup_options;
 
 /* Fills o with the defaults for kind. */

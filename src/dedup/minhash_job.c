@@ -13,13 +13,15 @@
 #include "dedup/cluster.h"
 #include "dedup/job.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Counters of steps 0 and 2 that end up in stats.json: each task saves
  * (runs spilled, external clustering, rounds, clustered documents) to
  * work/counters/<step>-<task>.bin; the filter task of shard 0 adds them up. */
-enum { C_RUNS, C_EXTERNAL, C_ROUNDS, C_NODES, C_COUNT };
+enum { C_RUNS, C_EXTERNAL, C_ROUNDS, C_NODES, C_PAIRS, C_UNVERIFIED, C_COUNT };
 
 static int save_counters(const sito_dedup_job *j, int step, int task, const uint64_t *c)
 {
@@ -38,7 +40,22 @@ typedef struct {
     uint64_t *sig;
     dedup_sorter **bands;
     job_ids_writer *ids;
+    FILE *full;         /* --verify: full signatures by line, or NULL */
+    uint64_t *zero;     /* a signature of zeros for lines without one */
+    uint32_t full_next; /* next line the full signature file expects */
 } sig_ctx;
+
+/* Appends line's signature to the full-signature file, zeros for the lines
+ * before it that have none (malformed or too short: never in a pair). */
+static int write_full(sig_ctx *c, uint32_t line)
+{
+    size_t nh = (size_t)c->j->o.minhash.bands * (size_t)c->j->o.minhash.rows;
+    for (; c->full_next < line; c->full_next++)
+        if (fwrite(c->zero, 8, nh, c->full) != nh)
+            return SITO_ERR_IO;
+    c->full_next = line + 1;
+    return fwrite(c->sig, 8, nh, c->full) == nh ? SITO_OK : SITO_ERR_IO;
+}
 
 static int sig_doc(void *ctx, job_doc *d)
 {
@@ -47,6 +64,8 @@ static int sig_doc(void *ctx, job_doc *d)
     long ns = st == SITO_OK ? sito_minhash_signature(c->mh, d->text.ptr, d->text.len, c->sig) : st;
     if (ns <= 0)
         return ns < 0 ? (int)ns : SITO_OK;
+    if (c->full && (st = write_full(c, d->line)) != SITO_OK)
+        return st;
     for (int b = 0; b < c->j->o.minhash.bands; b++) {
         uint64_t rec[2] = {sito_minhash_band_key(c->mh, c->sig, b), DOC_KEY(c->shard, d->line)};
         if ((st = dedup_sorter_add(c->bands[b], rec)) != SITO_OK)
@@ -89,8 +108,19 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
     c.bands = calloc((size_t)nb, sizeof *c.bands);
     c.ids = job_ids_open(j, shard);
     char dir[4200], path[4200];
+    char full[4200], full_tmp[4300];
+    job_path(j, dir, sizeof dir, "minhash/fullsig");
+    job_path(j, full, sizeof full, "minhash/fullsig/%d.bin", shard);
+    snprintf(full_tmp, sizeof full_tmp, "%s.tmp", full);
     if (!c.mh || !c.sig || !c.bands || !c.ids)
         st = SITO_ERR_NOMEM;
+    if (st == SITO_OK && j->o.minhash_verify > 0) {
+        c.zero = calloc((size_t)nb * (size_t)j->o.minhash.rows, 8);
+        if (!c.zero || job_mkdirs(dir) != SITO_OK || !(c.full = fopen(full_tmp, "wb")))
+            st = c.zero ? SITO_ERR_IO : SITO_ERR_NOMEM;
+        else
+            setvbuf(c.full, NULL, _IOFBF, 1 << 16);
+    }
     for (int b = 0; b < nb && st == SITO_OK; b++) {
         job_path(j, dir, sizeof dir, "minhash/sig/%03d", b);
         if (job_mkdirs(dir) != SITO_OK)
@@ -108,6 +138,15 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
         dedup_sorter_free(c.bands[b]);   /* free each band's buffer early */
         c.bands[b] = NULL;
     }
+    if (c.full) {
+        if (fclose(c.full) != 0 && st == SITO_OK)
+            st = SITO_ERR_IO;
+        c.full = NULL;
+        if (st == SITO_OK && rename(full_tmp, full) != 0)
+            st = SITO_ERR_IO;
+        if (st != SITO_OK)
+            remove(full_tmp);
+    }
     if (st == SITO_OK)
         st = save_counters(j, 0, shard, runs);
     if (st == SITO_OK) {
@@ -120,6 +159,11 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
         dedup_sorter_free(c.bands[b]);
     free(c.bands);
     free(c.sig);
+    free(c.zero);
+    if (c.full) {
+        fclose(c.full);
+        remove(full_tmp);
+    }
     job_ids_abort(c.ids);
     sito_minhash_free(c.mh);
     return st;
@@ -240,7 +284,8 @@ static int split_clusters(sito_dedup_job *j, const char *all)
 static void add_counters(const sito_dedup_job *j, sito_stats *stats)
 {
     static const char *names[C_COUNT] = {"minhash_sort_runs_spilled", "minhash_cluster_external",
-                                         "minhash_cluster_rounds", "minhash_cluster_docs"};
+                                         "minhash_cluster_rounds", "minhash_cluster_docs",
+                                         "minhash_pairs", "minhash_pairs_dropped_by_verify"};
     uint64_t sum[C_COUNT] = {0};
     for (int t = 0; t <= j->n; t++) {
         char path[4200];
@@ -258,6 +303,69 @@ static void add_counters(const sito_dedup_job *j, sito_stats *stats)
     }
     for (int k = 0; k < C_COUNT; k++)
         sito_stats_add_counter(stats, names[k], sum[k]);
+}
+
+/* --verify: the full signatures of every shard, read by line. */
+typedef struct {
+    const sito_dedup_job *j;
+    int *fd;            /* per shard, opened on first use (-1: not yet) */
+    uint64_t *a, *b;
+    sito_minhash *mh;
+} verifier;
+
+static int verifier_open(verifier *v, const sito_dedup_job *j)
+{
+    int st;
+    size_t nh = (size_t)j->o.minhash.bands * (size_t)j->o.minhash.rows;
+    *v = (verifier){.j = j};
+    v->fd = malloc((size_t)j->n * sizeof *v->fd);
+    v->a = malloc(nh * 8);
+    v->b = malloc(nh * 8);
+    v->mh = sito_minhash_new(&j->o.minhash, &st);
+    if (!v->fd || !v->a || !v->b || !v->mh)
+        return SITO_ERR_NOMEM;
+    for (int i = 0; i < j->n; i++)
+        v->fd[i] = -1;
+    return SITO_OK;
+}
+
+static void verifier_close(verifier *v)
+{
+    for (int i = 0; v->fd && i < v->j->n; i++)
+        if (v->fd[i] >= 0)
+            close(v->fd[i]);
+    free(v->fd);
+    free(v->a);
+    free(v->b);
+    sito_minhash_free(v->mh);
+}
+
+static int read_sig(verifier *v, uint64_t key, uint64_t *sig)
+{
+    int s = KEY_SHARD(key);
+    size_t nh = (size_t)v->j->o.minhash.bands * (size_t)v->j->o.minhash.rows;
+    if (s < 0 || s >= v->j->n)
+        return SITO_ERR_FORMAT;
+    if (v->fd[s] < 0) {
+        char path[4200];
+        job_path(v->j, path, sizeof path, "minhash/fullsig/%d.bin", s);
+        if ((v->fd[s] = open(path, O_RDONLY)) < 0)
+            return SITO_ERR_IO;
+    }
+    ssize_t got = pread(v->fd[s], sig, nh * 8, (off_t)KEY_LINE(key) * (off_t)(nh * 8));
+    return got == (ssize_t)(nh * 8) ? SITO_OK : got < 0 ? SITO_ERR_IO : SITO_ERR_FORMAT;
+}
+
+/* 1 when the pair's full signatures agree on >= minhash_verify of their
+ * values, 0 when not, or a negative status. */
+static int verify_pair(verifier *v, const uint64_t *pair)
+{
+    int st = read_sig(v, pair[0], v->a);
+    if (st == SITO_OK)
+        st = read_sig(v, pair[1], v->b);
+    if (st != SITO_OK)
+        return st;
+    return sito_minhash_similarity(v->mh, v->a, v->b) >= v->j->o.minhash_verify;
 }
 
 static int clusters_task(sito_dedup_job *j, char *err, size_t errlen)
@@ -285,17 +393,34 @@ static int clusters_task(sito_dedup_job *j, char *err, size_t errlen)
     const uint64_t *rec;
     uint64_t last[2] = {0, 0};
     int have = 0;
+    verifier v = {0};
+    if (j->o.minhash_verify > 0 && (st = verifier_open(&v, j)) != SITO_OK) {
+        verifier_close(&v);
+        st = job_fail(err, errlen, st, "out of memory");
+        goto out;
+    }
     while ((st = dedup_sorter_next(pairs, &rec)) == SITO_OK) {
         if (have && rec[0] == last[0] && rec[1] == last[1])
             continue;
         last[0] = rec[0];
         last[1] = rec[1];
         have = 1;
+        counters[C_PAIRS]++;
+        int keep = v.mh ? verify_pair(&v, rec) : 1;
+        if (keep < 0) {
+            st = keep;
+            break;
+        }
+        if (!keep) {
+            counters[C_UNVERIFIED]++;
+            continue;
+        }
         if (fwrite(rec, 16, 1, u) != 1) {
             st = SITO_ERR_IO;
             break;
         }
     }
+    verifier_close(&v);
     counters[C_RUNS] = (uint64_t)dedup_sorter_runs(pairs);
     dedup_sorter_free(pairs);
     pairs = NULL;
