@@ -5,7 +5,8 @@
 # then measures: MinHash signature throughput (MB of text per second, one
 # core), and the whole 4-step minhash job (-j 2): wall time and peak RSS,
 # with the default sort memory and with --mem 256K (sorted runs spill and
-# clustering runs on disk: the stats.json counters printed prove it).
+# clustering runs on disk: the stats.json counters printed prove it), and
+# with --verify 0.7 (the cost of checking the candidates' full signatures).
 # Ratios are printed against datatrove's documented recipe only as
 # figures: no peer tool is installed on this machine.
 set -eu
@@ -112,6 +113,8 @@ echo "load before the runs: $(uptime | sed 's/.*load average/load average/')"
 run default
 low=${DEDUP_BENCH_LOWMEM:-256K}   # below 16 bytes x ~35k clustered docs: clustering goes to disk
 run lowmem --mem "$low"
+run verify --verify 0.7
+echo "  verify: $(counter "$tmp/verify" minhash_pairs_dropped_by_verify) of $(counter "$tmp/verify" minhash_pairs) candidate pairs dropped"
 echo "load after the runs: $(uptime | sed 's/.*load average/load average/')"
 same=1
 for f in "$tmp"/default/part-*.jsonl.zst "$tmp"/default/rejects/part-*.jsonl.zst; do
