@@ -91,6 +91,17 @@ build-fuzz/fuzz_html: fuzz/fuzz_html.c $(FUZZ_SRC) $(wildcard src/html/*.h)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_html.c $(FUZZ_SRC)
 
+# libFuzzer harness for the WARC reader and HTTP decoding: build-fuzz/fuzz_warc
+FUZZ_WARC_SRC := $(wildcard src/io/*.c src/util/*.c) src/names.c src/stats.c
+build-fuzz/fuzz_warc: fuzz/fuzz_warc.c $(FUZZ_WARC_SRC) $(wildcard src/io/*.h src/util/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ fuzz/fuzz_warc.c $(FUZZ_WARC_SRC) $(PKG_LIBS) -lm -lpthread
+
+# libFuzzer harness for the JSON reader of JSONL input: build-fuzz/fuzz_json
+build-fuzz/fuzz_json: fuzz/fuzz_json.c src/util/json.c src/util/arena.c src/util/utf8.c src/util/json.h
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_json.c src/util/json.c src/util/arena.c src/util/utf8.c
+
 # Gumbo oracle helper (links libgumbo; never part of libsito)
 GUMBO_LIBS := $(shell pkg-config --libs gumbo 2>/dev/null)
 $(BUILD)/html_oracle: tests/html_oracle.c $(BUILD)/libsito.a

@@ -216,6 +216,7 @@ const char *sito_record_type_name(int type);
 
 #define SITO_MAX_STAGES 16
 #define SITO_MAX_FILTERS 32
+#define SITO_MAX_COUNTERS 16
 
 /* Every counter of a task or a job.  Plain numbers, so stats of tasks are
  * merged by sito_stats_merge and written by sito_stats_write_json. */
@@ -244,10 +245,18 @@ typedef struct sito_stats {
         char name[40];
         uint64_t rejected;
     } filters[SITO_MAX_FILTERS];
+    int n_counters;             /* named counters of one job kind (dedup's
+                                 * spilled sort runs, clustering path) */
+    struct {
+        char name[40];
+        uint64_t value;
+    } counters[SITO_MAX_COUNTERS];
 } sito_stats;
 
 /* Adds a rejection by the filter called name. */
 void sito_stats_count_filter(sito_stats *s, const char *name);
+/* Adds v to the named counter (created at 0 when absent). */
+void sito_stats_add_counter(sito_stats *s, const char *name, uint64_t v);
 /* Adds every counter of src into dst (stages and filters by name). */
 void sito_stats_merge(sito_stats *dst, const sito_stats *src);
 /* Writes s as one JSON object (pretty, newline-terminated).  SITO_OK or
@@ -1058,6 +1067,12 @@ long sito_minhash_signature(sito_minhash *m, const char *text, size_t len,
 uint64_t sito_minhash_band_key(const sito_minhash *m, const uint64_t *sig,
                                int band);
 
+/* The fraction of equal values of two full signatures (bands*rows values
+ * each): an estimate of the Jaccard similarity of the two shingle sets,
+ * used by --verify to drop candidate pairs of dissimilar documents. */
+double sito_minhash_similarity(const sito_minhash *m, const uint64_t *a,
+                               const uint64_t *b);
+
 /* The permutation coefficients (bands*rows each), for tests. */
 const uint64_t *sito_minhash_coeff_a(const sito_minhash *m);
 const uint64_t *sito_minhash_coeff_b(const sito_minhash *m);
@@ -1102,6 +1117,9 @@ typedef struct sito_dedup_options {
     size_t mem_limit;           /* bytes of sort buffer per task (256 MiB);
                                    past it sorted runs spill to disk */
     int zstd_level;             /* output level (0: 3) */
+    double minhash_verify;      /* minhash: keep a candidate pair only when
+                                   this fraction of the full signatures is
+                                   equal (0: off, datatrove's behaviour) */
 } sito_dedup_options;
 
 /* Fills o with the defaults for kind. */

@@ -22,6 +22,20 @@ void sito_stats_count_filter(sito_stats *s, const char *name)
     s->filters[i].rejected = 1;
 }
 
+void sito_stats_add_counter(sito_stats *s, const char *name, uint64_t v)
+{
+    for (int i = 0; i < s->n_counters; i++)
+        if (strcmp(s->counters[i].name, name) == 0) {
+            s->counters[i].value += v;
+            return;
+        }
+    if (s->n_counters == SITO_MAX_COUNTERS)
+        return;
+    int i = s->n_counters++;
+    snprintf(s->counters[i].name, sizeof s->counters[i].name, "%s", name);
+    s->counters[i].value = v;
+}
+
 void sito_stats_merge(sito_stats *dst, const sito_stats *src)
 {
     for (int i = 0; i < SITO_REC_COUNT; i++)
@@ -64,6 +78,8 @@ void sito_stats_merge(sito_stats *dst, const sito_stats *src)
         }
         dst->filters[k].rejected += src->filters[i].rejected;
     }
+    for (int i = 0; i < src->n_counters; i++)
+        sito_stats_add_counter(dst, src->counters[i].name, src->counters[i].value);
 }
 
 #define U(x) ((unsigned long long)(x))
@@ -92,6 +108,14 @@ int sito_stats_write_json(const sito_stats *s, FILE *f)
     for (int i = 0; i < s->n_stages; i++)
         fprintf(f, "%s\"%s\": {\"seconds\": %.6f, \"docs\": %llu}", i ? ", " : "",
                 s->stages[i].name, s->stages[i].seconds, U(s->stages[i].docs));
-    fprintf(f, "},\n  \"seconds_total\": %.6f\n}\n", s->seconds_total);
+    fprintf(f, "},\n");
+    if (s->n_counters) {
+        fprintf(f, "  \"counters\": {");
+        for (int i = 0; i < s->n_counters; i++)
+            fprintf(f, "%s\"%s\": %llu", i ? ", " : "", s->counters[i].name,
+                    U(s->counters[i].value));
+        fprintf(f, "},\n");
+    }
+    fprintf(f, "  \"seconds_total\": %.6f\n}\n", s->seconds_total);
     return ferror(f) ? SITO_ERR_IO : SITO_OK;
 }

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,8 +84,17 @@ static int input_kind(const char *path)
     unsigned char head[16] = {0};
     size_t n = fread(head, 1, sizeof head, f);
     fclose(f);
-    if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
-        return IN_WARC;
+    if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+        /* a gzip file is a WARC when its content starts like one: a
+         * gzipped HTML page ("x.html.gz") is a single document */
+        gzFile g = gzopen(path, "rb");
+        int got = g ? gzread(g, head, sizeof head) : -1;
+        if (g)
+            gzclose(g);
+        n = got > 0 ? (size_t)got : 0;
+        if (!n || strstr(b, ".warc") || strstr(b, ".wet") || strstr(b, ".wat"))
+            return IN_WARC;
+    }
     size_t i = 0;
     while (i < n && (head[i] == '\r' || head[i] == '\n'))
         i++;
@@ -366,25 +376,34 @@ static int looks_like_html(const char *p, size_t n, const char *name)
  * text is the document's text as it is. */
 static int read_file(task_ctx *t, const char *input, char *errbuf, size_t errlen)
 {
-    FILE *f = fopen(input, "rb");
+    /* gzread passes an uncompressed file through as it is */
+    gzFile f = gzopen(input, "rb");
     if (!f) {
         set_err(errbuf, errlen, "%s: cannot read: %s", input, strerror(errno));
         return SITO_ERR_IO;
     }
     sito_buf b = {0};
     char chunk[65536];
-    size_t n;
+    int n;
     int rc = SITO_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (sito_buf_append(&b, chunk, n)) {
+    while ((n = gzread(f, chunk, sizeof chunk)) > 0)
+        if (sito_buf_append(&b, chunk, (size_t)n)) {
             rc = SITO_ERR_NOMEM;
             break;
         }
-    if (rc == SITO_OK && ferror(f)) {
-        set_err(errbuf, errlen, "%s: read error: %s", input, strerror(errno));
-        rc = SITO_ERR_IO;
+    int zerr = Z_OK;
+    if (rc == SITO_OK)
+        gzerror(f, &zerr); /* a cut stream ends with 0 bytes and Z_BUF_ERROR */
+    if (zerr != Z_OK) {
+        if (zerr == Z_ERRNO) {
+            set_err(errbuf, errlen, "%s: read error: %s", input, strerror(errno));
+            rc = SITO_ERR_IO;
+        } else {
+            /* damaged or cut gzip: counted, and what did inflate is kept */
+            t->stats->errors[zerr == Z_BUF_ERROR ? SITO_E_GZIP_TRUNCATED : SITO_E_GZIP_CORRUPT]++;
+        }
     }
-    fclose(f);
+    gzclose(f);
     if (rc != SITO_OK) {
         sito_buf_free(&b);
         return rc;

@@ -40,6 +40,9 @@ static void usage(FILE *f)
         "  --rows R          hashes per band (minhash, default 8)\n"
         "  --seed S          permutation seed (minhash, default 1)\n"
         "  --punct-space     punctuation separates words instead of being deleted\n"
+        "  --verify J        minhash: keep a candidate pair only when a fraction >= J\n"
+        "                    of the two full signatures agree (e.g. 0.7; default off,\n"
+        "                    as datatrove)\n"
         "  --norm MODE       exact: none | space (default) | simplify\n"
         "  --max-hosts N     lines: remove lines on more than N hosts (default 5)\n"
         "  --partitions P    lines: hash partitions (default 16)\n"
@@ -70,6 +73,17 @@ static int parse_size(const char *s, size_t *out)
     if (*end)
         return -1;
     *out = (size_t)v;
+    return 0;
+}
+
+static int parse_fraction(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0 && v <= 1))
+        return -1;
+    *out = v;
     return 0;
 }
 
@@ -134,6 +148,8 @@ static int parse_args(int argc, char **argv, dedup_args *a)
         } else if (!strcmp(s, "--seed")) {
             bad = !v || parse_int(v, 0, 2147483647, &seed);
             o->minhash.seed = (uint32_t)seed;
+        } else if (!strcmp(s, "--verify")) {
+            bad = !v || parse_fraction(v, &o->minhash_verify);
         } else if (!strcmp(s, "--norm")) {
             o->exact_norm = !v ? -1 : !strcmp(v, "none") ? SITO_EXACT_NORM_NONE
                           : !strcmp(v, "space") ? SITO_EXACT_NORM_SPACE
@@ -204,6 +220,8 @@ static int write_args(const dedup_args *a, const char *outdir, char **inputs)
             o->minhash.rows, o->minhash.seed, norms[o->exact_norm], o->line_max_hosts,
             o->line_partitions, o->zstd_level ? o->zstd_level : 3,
             o->minhash.simplify_flags & SITO_SIMPLIFY_PUNCT_SPACE ? "--punct-space\n" : "");
+    if (o->minhash_verify > 0)
+        fprintf(f, "--verify\n%.17g\n", o->minhash_verify);
     for (int i = 0; i < a->n_in; i++)
         fprintf(f, "%s\n", inputs[i]);
     int bad = ferror(f);

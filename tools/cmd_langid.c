@@ -68,15 +68,16 @@ typedef struct langid_opts {
     int k;
     float threshold;
     const char *model, *input;
+    char model_buf[4096];
 } langid_opts;
 
 static int parse_opts(int argc, char **argv, langid_opts *o)
 {
     o->k = 1;
     o->threshold = 0.0f;
-    o->model = getenv("SITO_MODEL");
-    if (!o->model || !*o->model)
-        o->model = DEFAULT_MODEL;
+    o->model = cli_default_model(o->model_buf, sizeof o->model_buf);
+    if (!o->model)
+        o->model = DEFAULT_MODEL; /* its open error names it */
     o->input = "-";
     int have_input = 0;
     for (int i = 1; i < argc; i++) {

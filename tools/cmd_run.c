@@ -25,7 +25,7 @@ static const char usage[] =
     "options:\n"
     "  -o, --output DIR     output directory (required)\n"
     "  --model PATH         fastText language-id model (default: $SITO_MODEL,\n"
-    "                       else models/lid.176.ftz when it exists)\n"
+    "                       else models/lid.176.ftz here or beside the build directory)\n"
     "  --config FILE        per-language filter thresholds (YAML, see\n"
     "                       config/filters.yaml; default: compiled-in en/pl)\n"
     "  --url-blocklist FILE drop documents whose URL is listed (domains, word:W)\n"
@@ -111,12 +111,13 @@ int cmd_run(int argc, char **argv)
         free(inputs);
         return 2;
     }
+    char model_buf[4096];
     if (!opt.model_path) {
-        const char *env = getenv("SITO_MODEL");
-        if (env && *env)
-            opt.model_path = env;
-        else if (access("models/lid.176.ftz", R_OK) == 0)
-            opt.model_path = "models/lid.176.ftz";
+        opt.model_path = cli_default_model(model_buf, sizeof model_buf);
+        if (!opt.model_path)
+            fprintf(stderr, "sito run: warning: no language-id model found (--model PATH, "
+                            "$SITO_MODEL or models/lid.176.ftz; scripts/bootstrap fetches "
+                            "it): documents get no language and the 'en' filters\n");
     }
     /* two inputs with one shard name would overwrite each other's output */
     for (int i = 0; i < ninputs; i++)

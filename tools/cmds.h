@@ -16,4 +16,9 @@ int cmd_dedup(int argc, char **argv);
 int cmd_dedup_step(int argc, char **argv);
 int cmd_charset(int argc, char **argv);
 
+/* The language-id model to use when --model is not given, or NULL when
+ * none is found ($SITO_MODEL, ./models/lid.176.ftz, then models/ next to
+ * the build directory of the executable); buf holds the path if needed. */
+const char *cli_default_model(char *buf, size_t len);
+
 #endif

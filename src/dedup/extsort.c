@@ -81,7 +81,7 @@ int dedup_write_records(const char *path, const uint64_t *recs, size_t n, int wo
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return SITO_ERR_IO;
-    int ok = fwrite(recs, (size_t)words * 8, n, f) == n;
+    int ok = n == 0 || fwrite(recs, (size_t)words * 8, n, f) == n;   /* recs may be NULL when n is 0 */
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         remove(tmp);

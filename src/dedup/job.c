@@ -107,6 +107,8 @@ static int check_options(const sito_dedup_options *o, char *err, size_t errlen)
     if (!m)
         return job_fail(err, errlen, SITO_ERR_ARG,
                         "minhash parameters out of range (ngram 1..32, bands 1..64, rows 1..32)");
+    if (!(o->minhash_verify >= 0 && o->minhash_verify <= 1))
+        return job_fail(err, errlen, SITO_ERR_ARG, "--verify must be in 0..1");
     if (o->line_partitions < 1 || o->line_partitions > 4096)
         return job_fail(err, errlen, SITO_ERR_ARG, "line partitions must be 1..4096");
     if (o->line_max_hosts < 1)
@@ -127,6 +129,10 @@ static int check_config(sito_dedup_job *j, char *err, size_t errlen)
                      o->kind, o->minhash.ngram, o->minhash.bands, o->minhash.rows, o->minhash.seed,
                      o->minhash.simplify_flags, o->exact_norm, o->line_max_hosts, o->line_partitions);
     int st = sito_buf_append(&c, line, (size_t)n);
+    if (o->minhash_verify > 0 && st == SITO_OK) {   /* absent when off: older job.conf stay valid */
+        n = snprintf(line, sizeof line, "verify %.17g\n", o->minhash_verify);
+        st = sito_buf_append(&c, line, (size_t)n);
+    }
     for (int i = 0; i < j->n && st == SITO_OK; i++) {
         n = snprintf(line, sizeof line, "input %s\n", j->inputs[i]);
         st = sito_buf_append(&c, line, (size_t)n);

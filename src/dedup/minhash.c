@@ -229,6 +229,14 @@ long sito_minhash_signature(sito_minhash *m, const char *text, size_t len, uint6
     return ns;
 }
 
+double sito_minhash_similarity(const sito_minhash *m, const uint64_t *a, const uint64_t *b)
+{
+    int same = 0;
+    for (int i = 0; i < m->n_hashes; i++)
+        same += a[i] == b[i];
+    return m->n_hashes ? (double)same / m->n_hashes : 0;
+}
+
 uint64_t sito_minhash_band_key(const sito_minhash *m, const uint64_t *sig, int band)
 {
     return XXH3_64bits(sig + (size_t)band * (size_t)m->p.rows, (size_t)m->p.rows * 8);

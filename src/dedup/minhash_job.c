@@ -3,16 +3,33 @@
  * shard: one sorted (band key, doc key) file per band), buckets (per band:
  * merge the shards' files, emit (first doc, other doc) for each bucket
  * with several documents), clusters (one task: external sort of all pairs,
- * union-find with the smallest key as root), filter (per shard).  The one
+ * connected components with the smallest key as root), filter (per shard).  The one
  * thing to know: the cluster root is the smallest global key, which is the
  * document kept, so "first by input order" needs no extra pass.  Memory:
- * sort buffers are bounded by mem_limit; the union-find holds 12 bytes per
- * document that has at least one candidate pair.
+ * sort buffers are bounded by mem_limit; clustering (cluster.c) keeps a
+ * union-find in RAM only when its documents fit mem_limit, else it
+ * propagates labels on disk.
  */
+#include "dedup/cluster.h"
 #include "dedup/job.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Counters of steps 0 and 2 that end up in stats.json: each task saves
+ * (runs spilled, external clustering, rounds, clustered documents) to
+ * work/counters/<step>-<task>.bin; the filter task of shard 0 adds them up. */
+enum { C_RUNS, C_EXTERNAL, C_ROUNDS, C_NODES, C_PAIRS, C_UNVERIFIED, C_COUNT };
+
+static int save_counters(const sito_dedup_job *j, int step, int task, const uint64_t *c)
+{
+    char dir[4200], path[4200];
+    job_path(j, dir, sizeof dir, "counters");
+    job_path(j, path, sizeof path, "counters/%d-%d.bin", step, task);
+    return job_mkdirs(dir) == SITO_OK ? dedup_write_records(path, c, C_COUNT, 1) : SITO_ERR_IO;
+}
 
 /* ----------------------------------------------------- S0: signatures */
 
@@ -23,7 +40,22 @@ typedef struct {
     uint64_t *sig;
     dedup_sorter **bands;
     job_ids_writer *ids;
+    FILE *full;         /* --verify: full signatures by line, or NULL */
+    uint64_t *zero;     /* a signature of zeros for lines without one */
+    uint32_t full_next; /* next line the full signature file expects */
 } sig_ctx;
+
+/* Appends line's signature to the full-signature file, zeros for the lines
+ * before it that have none (malformed or too short: never in a pair). */
+static int write_full(sig_ctx *c, uint32_t line)
+{
+    size_t nh = (size_t)c->j->o.minhash.bands * (size_t)c->j->o.minhash.rows;
+    for (; c->full_next < line; c->full_next++)
+        if (fwrite(c->zero, 8, nh, c->full) != nh)
+            return SITO_ERR_IO;
+    c->full_next = line + 1;
+    return fwrite(c->sig, 8, nh, c->full) == nh ? SITO_OK : SITO_ERR_IO;
+}
 
 static int sig_doc(void *ctx, job_doc *d)
 {
@@ -32,6 +64,8 @@ static int sig_doc(void *ctx, job_doc *d)
     long ns = st == SITO_OK ? sito_minhash_signature(c->mh, d->text.ptr, d->text.len, c->sig) : st;
     if (ns <= 0)
         return ns < 0 ? (int)ns : SITO_OK;
+    if (c->full && (st = write_full(c, d->line)) != SITO_OK)
+        return st;
     for (int b = 0; b < c->j->o.minhash.bands; b++) {
         uint64_t rec[2] = {sito_minhash_band_key(c->mh, c->sig, b), DOC_KEY(c->shard, d->line)};
         if ((st = dedup_sorter_add(c->bands[b], rec)) != SITO_OK)
@@ -67,14 +101,26 @@ static int drain(dedup_sorter *s, const char *path)
 static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
 {
     int nb = j->o.minhash.bands, st = SITO_OK;
+    uint64_t runs[C_COUNT] = {0};
     sig_ctx c = {.j = j, .shard = shard};
     c.mh = sito_minhash_new(&j->o.minhash, &st);
     c.sig = calloc((size_t)nb * (size_t)j->o.minhash.rows, 8);
     c.bands = calloc((size_t)nb, sizeof *c.bands);
     c.ids = job_ids_open(j, shard);
     char dir[4200], path[4200];
+    char full[4200], full_tmp[4300];
+    job_path(j, dir, sizeof dir, "minhash/fullsig");
+    job_path(j, full, sizeof full, "minhash/fullsig/%d.bin", shard);
+    snprintf(full_tmp, sizeof full_tmp, "%s.tmp", full);
     if (!c.mh || !c.sig || !c.bands || !c.ids)
         st = SITO_ERR_NOMEM;
+    if (st == SITO_OK && j->o.minhash_verify > 0) {
+        c.zero = calloc((size_t)nb * (size_t)j->o.minhash.rows, 8);
+        if (!c.zero || job_mkdirs(dir) != SITO_OK || !(c.full = fopen(full_tmp, "wb")))
+            st = c.zero ? SITO_ERR_IO : SITO_ERR_NOMEM;
+        else
+            setvbuf(c.full, NULL, _IOFBF, 1 << 16);
+    }
     for (int b = 0; b < nb && st == SITO_OK; b++) {
         job_path(j, dir, sizeof dir, "minhash/sig/%03d", b);
         if (job_mkdirs(dir) != SITO_OK)
@@ -88,9 +134,21 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
         job_path(j, path, sizeof path, "minhash/sig/%03d/%d.bin", b, shard);
         if ((st = dedup_sorter_finish(c.bands[b])) == SITO_OK)
             st = drain(c.bands[b], path);
+        runs[C_RUNS] += (uint64_t)dedup_sorter_runs(c.bands[b]);
         dedup_sorter_free(c.bands[b]);   /* free each band's buffer early */
         c.bands[b] = NULL;
     }
+    if (c.full) {
+        if (fclose(c.full) != 0 && st == SITO_OK)
+            st = SITO_ERR_IO;
+        c.full = NULL;
+        if (st == SITO_OK && rename(full_tmp, full) != 0)
+            st = SITO_ERR_IO;
+        if (st != SITO_OK)
+            remove(full_tmp);
+    }
+    if (st == SITO_OK)
+        st = save_counters(j, 0, shard, runs);
     if (st == SITO_OK) {
         st = job_ids_commit(c.ids);
         c.ids = NULL;
@@ -101,6 +159,11 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
         dedup_sorter_free(c.bands[b]);
     free(c.bands);
     free(c.sig);
+    free(c.zero);
+    if (c.full) {
+        fclose(c.full);
+        remove(full_tmp);
+    }
     job_ids_abort(c.ids);
     sito_minhash_free(c.mh);
     return st;
@@ -166,61 +229,6 @@ static int buckets_task(sito_dedup_job *j, int band, char *err, size_t errlen)
 
 /* ------------------------------------------------------ S2: clusters */
 
-typedef struct {
-    uint64_t *key;      /* distinct documents in pairs, sorted */
-    uint32_t *parent;
-    size_t n, cap;
-} forest;
-
-static size_t forest_find_index(const forest *f, uint64_t k)
-{
-    size_t lo = 0, hi = f->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (f->key[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static uint32_t forest_root(forest *f, uint32_t i)
-{
-    while (f->parent[i] != i) {
-        f->parent[i] = f->parent[f->parent[i]];   /* path halving */
-        i = f->parent[i];
-    }
-    return i;
-}
-
-/* Links the larger root under the smaller: roots stay the smallest key. */
-static void forest_union(forest *f, uint32_t a, uint32_t b)
-{
-    a = forest_root(f, a);
-    b = forest_root(f, b);
-    if (a < b)
-        f->parent[b] = a;
-    else if (b < a)
-        f->parent[a] = b;
-}
-
-static int forest_push(forest *f, uint64_t k)
-{
-    if (f->n && f->key[f->n - 1] == k)
-        return SITO_OK;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 4096;
-        uint64_t *nk = realloc(f->key, cap * 8);
-        if (!nk)
-            return SITO_ERR_NOMEM;
-        f->key = nk;
-        f->cap = cap;
-    }
-    f->key[f->n++] = k;
-    return SITO_OK;
-}
-
 static int open_pair_files(sito_dedup_job *j, dedup_sorter *pairs, char *err, size_t errlen)
 {
     for (int b = 0; b < j->o.minhash.bands; b++) {
@@ -240,17 +248,15 @@ static int open_pair_files(sito_dedup_job *j, dedup_sorter *pairs, char *err, si
     return SITO_OK;
 }
 
-/* Writes work/minhash/cluster/<shard>.bin: (key, kept key, cluster size)
- * for every document of a cluster, sorted by key. */
-static int write_clusters(sito_dedup_job *j, forest *f)
+/* Splits the components file (key, kept key, size), sorted by key, into
+ * work/minhash/cluster/<shard>.bin, one per shard (empty ones too). */
+static int split_clusters(sito_dedup_job *j, const char *all)
 {
-    uint32_t *size = calloc(f->n ? f->n : 1, sizeof *size);
-    if (!size)
-        return SITO_ERR_NOMEM;
-    for (size_t i = 0; i < f->n; i++)
-        size[forest_root(f, (uint32_t)i)]++;
-    int st = SITO_OK;
-    size_t i = 0;
+    const char *paths[1] = {all};
+    int st;
+    dedup_merge *m = dedup_merge_open(3, paths, 1, 0, &st);
+    const uint64_t *rec = NULL;
+    int rst = m ? dedup_merge_next(m, &rec, NULL) : st;
     for (int s = 0; s < j->n && st == SITO_OK; s++) {
         char path[4200], tmp[4300];
         job_path(j, path, sizeof path, "minhash/cluster/%d.bin", s);
@@ -260,102 +266,189 @@ static int write_clusters(sito_dedup_job *j, forest *f)
             st = SITO_ERR_IO;
             break;
         }
-        for (; i < f->n && KEY_SHARD(f->key[i]) == s; i++) {
-            uint32_t r = forest_root(f, (uint32_t)i);
-            uint64_t rec[3] = {f->key[i], f->key[r], size[r]};
+        setvbuf(out, NULL, _IOFBF, 1 << 16);
+        for (; rst == SITO_OK && KEY_SHARD(rec[0]) == s; rst = dedup_merge_next(m, &rec, NULL))
             if (fwrite(rec, 24, 1, out) != 1)
                 st = SITO_ERR_IO;
-        }
         if (fclose(out) != 0 || st != SITO_OK || rename(tmp, path) != 0) {
             remove(tmp);
             st = SITO_ERR_IO;
         }
     }
-    free(size);
+    if (st == SITO_OK && rst != SITO_EOF)
+        st = rst == SITO_OK ? SITO_ERR_FORMAT : rst;
+    dedup_merge_close(m);
     return st;
+}
+
+static void add_counters(const sito_dedup_job *j, sito_stats *stats)
+{
+    static const char *names[C_COUNT] = {"minhash_sort_runs_spilled", "minhash_cluster_external",
+                                         "minhash_cluster_rounds", "minhash_cluster_docs",
+                                         "minhash_pairs", "minhash_pairs_dropped_by_verify"};
+    uint64_t sum[C_COUNT] = {0};
+    for (int t = 0; t <= j->n; t++) {
+        char path[4200];
+        uint64_t *c;
+        size_t n;
+        if (t < j->n)
+            job_path(j, path, sizeof path, "counters/0-%d.bin", t);
+        else
+            job_path(j, path, sizeof path, "counters/2-0.bin");
+        if (dedup_read_records(path, 1, &c, &n) != SITO_OK)
+            continue;
+        for (size_t k = 0; k < n && k < C_COUNT; k++)
+            sum[k] += c[k];
+        free(c);
+    }
+    for (int k = 0; k < C_COUNT; k++)
+        sito_stats_add_counter(stats, names[k], sum[k]);
+}
+
+/* --verify: the full signatures of every shard, read by line. */
+typedef struct {
+    const sito_dedup_job *j;
+    int *fd;            /* per shard, opened on first use (-1: not yet) */
+    uint64_t *a, *b;
+    sito_minhash *mh;
+} verifier;
+
+static int verifier_open(verifier *v, const sito_dedup_job *j)
+{
+    int st;
+    size_t nh = (size_t)j->o.minhash.bands * (size_t)j->o.minhash.rows;
+    *v = (verifier){.j = j};
+    v->fd = malloc((size_t)j->n * sizeof *v->fd);
+    v->a = malloc(nh * 8);
+    v->b = malloc(nh * 8);
+    v->mh = sito_minhash_new(&j->o.minhash, &st);
+    if (!v->fd || !v->a || !v->b || !v->mh)
+        return SITO_ERR_NOMEM;
+    for (int i = 0; i < j->n; i++)
+        v->fd[i] = -1;
+    return SITO_OK;
+}
+
+static void verifier_close(verifier *v)
+{
+    for (int i = 0; v->fd && i < v->j->n; i++)
+        if (v->fd[i] >= 0)
+            close(v->fd[i]);
+    free(v->fd);
+    free(v->a);
+    free(v->b);
+    sito_minhash_free(v->mh);
+}
+
+static int read_sig(verifier *v, uint64_t key, uint64_t *sig)
+{
+    int s = KEY_SHARD(key);
+    size_t nh = (size_t)v->j->o.minhash.bands * (size_t)v->j->o.minhash.rows;
+    if (s < 0 || s >= v->j->n)
+        return SITO_ERR_FORMAT;
+    if (v->fd[s] < 0) {
+        char path[4200];
+        job_path(v->j, path, sizeof path, "minhash/fullsig/%d.bin", s);
+        if ((v->fd[s] = open(path, O_RDONLY)) < 0)
+            return SITO_ERR_IO;
+    }
+    ssize_t got = pread(v->fd[s], sig, nh * 8, (off_t)KEY_LINE(key) * (off_t)(nh * 8));
+    return got == (ssize_t)(nh * 8) ? SITO_OK : got < 0 ? SITO_ERR_IO : SITO_ERR_FORMAT;
+}
+
+/* 1 when the pair's full signatures agree on >= minhash_verify of their
+ * values, 0 when not, or a negative status. */
+static int verify_pair(verifier *v, const uint64_t *pair)
+{
+    int st = read_sig(v, pair[0], v->a);
+    if (st == SITO_OK)
+        st = read_sig(v, pair[1], v->b);
+    if (st != SITO_OK)
+        return st;
+    return sito_minhash_similarity(v->mh, v->a, v->b) >= v->j->o.minhash_verify;
 }
 
 static int clusters_task(sito_dedup_job *j, char *err, size_t errlen)
 {
-    char dir[4200], uniq[4200];
+    char dir[4200], uniq[4200], all[4200];
     job_path(j, dir, sizeof dir, "minhash/cluster");
     job_path(j, uniq, sizeof uniq, "minhash/cluster/pairs.uniq");
+    job_path(j, all, sizeof all, "minhash/cluster/all.bin");
     if (job_mkdirs(dir) != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot create %s", dir);
-    /* half the memory sorts pairs, half sorts the documents in them */
     int st;
-    dedup_sorter *pairs = dedup_sorter_new(2, j->o.mem_limit / 2, dir, &st);
-    dedup_sorter *nodes = pairs ? dedup_sorter_new(1, j->o.mem_limit / 2, dir, &st) : NULL;
-    forest f = {0};
+    dedup_sorter *pairs = dedup_sorter_new(2, j->o.mem_limit, dir, &st);
     FILE *u = NULL;
-    if (!nodes) {
-        st = job_fail(err, errlen, st, "out of memory");
-        goto out;
-    }
+    uint64_t counters[C_COUNT] = {0};
+    if (!pairs)
+        return job_fail(err, errlen, st, "out of memory");
     if ((st = open_pair_files(j, pairs, err, errlen)) != SITO_OK)
         goto out;
-    /* distinct pairs to a file, their documents to the node sorter */
+    /* distinct pairs to a file */
     if ((st = dedup_sorter_finish(pairs)) != SITO_OK || !(u = fopen(uniq, "wb"))) {
         st = job_fail(err, errlen, st ? st : SITO_ERR_IO, "sorting pairs in %s", dir);
         goto out;
     }
+    setvbuf(u, NULL, _IOFBF, 1 << 16);
     const uint64_t *rec;
     uint64_t last[2] = {0, 0};
     int have = 0;
+    verifier v = {0};
+    if (j->o.minhash_verify > 0 && (st = verifier_open(&v, j)) != SITO_OK) {
+        verifier_close(&v);
+        st = job_fail(err, errlen, st, "out of memory");
+        goto out;
+    }
     while ((st = dedup_sorter_next(pairs, &rec)) == SITO_OK) {
         if (have && rec[0] == last[0] && rec[1] == last[1])
             continue;
         last[0] = rec[0];
         last[1] = rec[1];
         have = 1;
-        if (fwrite(rec, 16, 1, u) != 1 || dedup_sorter_add(nodes, &rec[0]) != SITO_OK ||
-            dedup_sorter_add(nodes, &rec[1]) != SITO_OK) {
+        counters[C_PAIRS]++;
+        int keep = v.mh ? verify_pair(&v, rec) : 1;
+        if (keep < 0) {
+            st = keep;
+            break;
+        }
+        if (!keep) {
+            counters[C_UNVERIFIED]++;
+            continue;
+        }
+        if (fwrite(rec, 16, 1, u) != 1) {
             st = SITO_ERR_IO;
             break;
         }
     }
+    verifier_close(&v);
+    counters[C_RUNS] = (uint64_t)dedup_sorter_runs(pairs);
     dedup_sorter_free(pairs);
     pairs = NULL;
     if (fclose(u) != 0 && st == SITO_EOF)
         st = SITO_ERR_IO;
     u = NULL;
-    if (st != SITO_EOF || (st = dedup_sorter_finish(nodes)) != SITO_OK) {
+    if (st != SITO_EOF) {
         st = job_fail(err, errlen, st, "writing %s", uniq);
         goto out;
     }
-    while ((st = dedup_sorter_next(nodes, &rec)) == SITO_OK)
-        if (forest_push(&f, rec[0]) != SITO_OK)
-            break;
-    dedup_sorter_free(nodes);
-    nodes = NULL;
-    if (st != SITO_EOF || f.n > UINT32_MAX ||
-        !(f.parent = malloc((f.n ? f.n : 1) * sizeof *f.parent))) {
-        st = job_fail(err, errlen, SITO_ERR_NOMEM, "out of memory for %zu clustered documents", f.n);
-        goto out;
-    }
-    for (size_t i = 0; i < f.n; i++)
-        f.parent[i] = (uint32_t)i;
-    /* union every distinct pair */
-    if (!(u = fopen(uniq, "rb"))) {
-        st = job_fail(err, errlen, SITO_ERR_IO, "cannot read %s", uniq);
-        goto out;
-    }
-    uint64_t pr[2];
-    while (fread(pr, 16, 1, u) == 1)
-        forest_union(&f, (uint32_t)forest_find_index(&f, pr[0]), (uint32_t)forest_find_index(&f, pr[1]));
-    fclose(u);
-    u = NULL;
+    dedup_cluster_info info;
+    st = dedup_components(uniq, j->o.mem_limit, dir, CLUSTER_AUTO, all, &info);
     remove(uniq);
-    st = write_clusters(j, &f);
+    if (st == SITO_OK)
+        st = split_clusters(j, all);
+    remove(all);
+    counters[C_RUNS] += info.runs_spilled;
+    counters[C_EXTERNAL] = (uint64_t)info.external;
+    counters[C_ROUNDS] = (uint64_t)info.rounds;
+    counters[C_NODES] = info.nodes;
+    if (st == SITO_OK)
+        st = save_counters(j, 2, 0, counters);
     if (st != SITO_OK)
-        job_fail(err, errlen, st, "cannot write the clusters in %s", dir);
+        job_fail(err, errlen, st, "cannot write the clusters in %s: %s", dir, sito_status_str(st));
 out:
     if (u)
         fclose(u);
     dedup_sorter_free(pairs);
-    dedup_sorter_free(nodes);
-    free(f.key);
-    free(f.parent);
     return st;
 }
 
@@ -425,6 +518,8 @@ static int mfilter_task(sito_dedup_job *j, int shard, sito_stats *stats, char *e
     }
     if (st == SITO_OK) {
         local.inputs = 1;
+        if (shard == 0)
+            add_counters(j, &local);
         st = job_save_stats(j, shard, &local);
         sito_stats_merge(stats, &local);
     }

@@ -30,6 +30,12 @@ static void read_filters(const jv *obj, sito_stats *s)
     }
 }
 
+static void read_counters(const jv *obj, sito_stats *s)
+{
+    for (size_t i = 0; obj && obj->type == JV_OBJ && i < obj->len; i++)
+        sito_stats_add_counter(s, obj->keys[i], as_count(obj->items[i]));
+}
+
 static void read_stages(const jv *obj, sito_stats *s)
 {
     for (size_t i = 0; obj && obj->type == JV_OBJ && i < obj->len; i++) {
@@ -72,6 +78,7 @@ int sito_stats_read_json(sito_stats *s, const char *path)
         s->seconds_total = jv_num(root, "seconds_total", 0);
         read_filters(jv_get(root, "filters"), s);
         read_stages(jv_get(root, "stages"), s);
+        read_counters(jv_get(root, "counters"), s);
     }
     sito_arena_free(a);
     return status;

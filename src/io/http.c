@@ -148,8 +148,48 @@ static int dechunk(sito_str in, sito_arena *a, size_t max_out, sito_str *out)
     return SITO_OK;
 }
 
-/* Inflates gzip or zlib/raw deflate.  The output grows in the arena by
- * doubling, so a page costs a few arena blocks, not one malloc per step. */
+/* The output of a decoder: grows in the arena by doubling up to max, so a
+ * page costs a few arena blocks, not one malloc per step.  p[n] is kept
+ * free for the closing NUL. */
+typedef struct {
+    sito_arena *a;
+    char *p;
+    size_t n, cap, max;
+} out_buf;
+
+static int out_init(out_buf *o, sito_arena *a, size_t cap, size_t max)
+{
+    *o = (out_buf){a, NULL, 0, cap > max ? max : cap, max};
+    o->p = sito_arena_alloc(a, o->cap + 1);
+    return o->p ? SITO_OK : SITO_ERR_NOMEM;
+}
+
+/* Doubles the room: SITO_ERR_LIMIT when the output would pass max. */
+static int out_grow(out_buf *o)
+{
+    if (o->cap >= o->max)
+        return SITO_ERR_LIMIT;
+    size_t ncap = o->cap * 2 > o->max ? o->max : o->cap * 2;
+    char *nb = sito_arena_alloc(o->a, ncap + 1);
+    if (!nb)
+        return SITO_ERR_NOMEM;
+    memcpy(nb, o->p, o->n);
+    o->p = nb;
+    o->cap = ncap;
+    return SITO_OK;
+}
+
+static int out_finish(out_buf *o, int rc, sito_str *out)
+{
+    if (rc == SITO_OK) {
+        o->p[o->n] = 0;
+        *out = (sito_str){o->p, o->n};
+    }
+    return rc;
+}
+
+/* Inflates gzip or zlib/raw deflate ("deflate" is often raw deflate
+ * without the zlib header: tried when the first bytes fail). */
 static int inflate_any(sito_str in, int gzip, sito_arena *a, size_t max_out, sito_str *out)
 {
     z_stream z;
@@ -157,24 +197,18 @@ static int inflate_any(sito_str in, int gzip, sito_arena *a, size_t max_out, sit
     int wbits = gzip ? 15 + 32 : 15; /* 32: gzip or zlib header */
     if (inflateInit2(&z, wbits) != Z_OK)
         return SITO_ERR_NOMEM;
-    size_t cap = in.len * 4 + 4096, n = 0;
-    char *buf = sito_arena_alloc(a, cap + 1);
-    int rc = SITO_OK, raw_tried = 0;
+    out_buf o;
+    int rc = out_init(&o, a, in.len * 4 + 4096, max_out), raw_tried = 0;
     z.next_in = (Bytef *)in.ptr;
     z.avail_in = (uInt)in.len;
-    for (;;) {
-        if (!buf) {
-            rc = SITO_ERR_NOMEM;
-            break;
-        }
-        z.next_out = (Bytef *)buf + n;
-        z.avail_out = (uInt)(cap - n);
+    while (rc == SITO_OK) {
+        z.next_out = (Bytef *)o.p + o.n;
+        z.avail_out = (uInt)(o.cap - o.n);
         int zr = inflate(&z, Z_NO_FLUSH);
-        n = cap - z.avail_out;
+        o.n = o.cap - z.avail_out;
         if (zr == Z_STREAM_END)
             break;
-        if (zr == Z_DATA_ERROR && !gzip && !raw_tried && n == 0) {
-            /* "deflate" is often raw deflate without the zlib header */
+        if (zr == Z_DATA_ERROR && !gzip && !raw_tried && o.n == 0) {
             raw_tried = 1;
             inflateEnd(&z);
             memset(&z, 0, sizeof z);
@@ -186,29 +220,13 @@ static int inflate_any(sito_str in, int gzip, sito_arena *a, size_t max_out, sit
         }
         if (zr == Z_BUF_ERROR && z.avail_in == 0)
             break; /* truncated stream: keep what came out */
-        if (zr != Z_OK && zr != Z_BUF_ERROR) {
+        if (zr != Z_OK && zr != Z_BUF_ERROR)
             rc = SITO_ERR_FORMAT;
-            break;
-        }
-        if (z.avail_out == 0) {
-            if (cap >= max_out) {
-                rc = SITO_ERR_LIMIT;
-                break;
-            }
-            size_t ncap = cap * 2 > max_out ? max_out : cap * 2;
-            char *nb = sito_arena_alloc(a, ncap + 1);
-            if (nb)
-                memcpy(nb, buf, n);
-            buf = nb;
-            cap = ncap;
-        }
+        else if (z.avail_out == 0)
+            rc = out_grow(&o);
     }
     inflateEnd(&z);
-    if (rc == SITO_OK) {
-        buf[n] = 0;
-        *out = (sito_str){buf, n};
-    }
-    return rc;
+    return out_finish(&o, rc, out);
 }
 
 static int unbrotli(sito_str in, sito_arena *a, size_t max_out, sito_str *out)
@@ -216,46 +234,22 @@ static int unbrotli(sito_str in, sito_arena *a, size_t max_out, sito_str *out)
     BrotliDecoderState *s = BrotliDecoderCreateInstance(NULL, NULL, NULL);
     if (!s)
         return SITO_ERR_NOMEM;
-    size_t cap = in.len * 6 + 4096, n = 0;
-    char *buf = sito_arena_alloc(a, cap + 1);
+    out_buf o;
+    int rc = out_init(&o, a, in.len * 6 + 4096, max_out);
     const uint8_t *next_in = (const uint8_t *)in.ptr;
     size_t avail_in = in.len;
-    int rc = SITO_OK;
-    for (;;) {
-        if (!buf) {
-            rc = SITO_ERR_NOMEM;
-            break;
-        }
-        uint8_t *next_out = (uint8_t *)buf + n;
-        size_t avail_out = cap - n;
+    while (rc == SITO_OK) {
+        uint8_t *next_out = (uint8_t *)o.p + o.n;
+        size_t avail_out = o.cap - o.n;
         BrotliDecoderResult r =
             BrotliDecoderDecompressStream(s, &avail_in, &next_in, &avail_out, &next_out, NULL);
-        n = cap - avail_out;
-        if (r == BROTLI_DECODER_RESULT_SUCCESS)
-            break;
-        if (r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT)
-            break; /* truncated: keep what came out */
-        if (r == BROTLI_DECODER_RESULT_ERROR) {
-            rc = SITO_ERR_FORMAT;
-            break;
-        }
-        if (cap >= max_out) {
-            rc = SITO_ERR_LIMIT;
-            break;
-        }
-        size_t ncap = cap * 2 > max_out ? max_out : cap * 2;
-        char *nb = sito_arena_alloc(a, ncap + 1);
-        if (nb)
-            memcpy(nb, buf, n);
-        buf = nb;
-        cap = ncap;
+        o.n = o.cap - avail_out;
+        if (r == BROTLI_DECODER_RESULT_SUCCESS || r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT)
+            break; /* done, or truncated: keep what came out */
+        rc = r == BROTLI_DECODER_RESULT_ERROR ? SITO_ERR_FORMAT : out_grow(&o);
     }
     BrotliDecoderDestroyInstance(s);
-    if (rc == SITO_OK) {
-        buf[n] = 0;
-        *out = (sito_str){buf, n};
-    }
-    return rc;
+    return out_finish(&o, rc, out);
 }
 
 static int unzstd(sito_str in, sito_arena *a, size_t max_out, sito_str *out)
@@ -263,41 +257,22 @@ static int unzstd(sito_str in, sito_arena *a, size_t max_out, sito_str *out)
     ZSTD_DStream *z = ZSTD_createDStream();
     if (!z)
         return SITO_ERR_NOMEM;
-    size_t cap = in.len * 6 + 4096, n = 0;
-    char *buf = sito_arena_alloc(a, cap + 1);
+    out_buf o;
+    int rc = out_init(&o, a, in.len * 6 + 4096, max_out);
     ZSTD_inBuffer ib = {in.ptr, in.len, 0};
-    int rc = SITO_OK;
-    for (;;) {
-        if (!buf) {
-            rc = SITO_ERR_NOMEM;
-            break;
-        }
-        ZSTD_outBuffer ob = {buf, cap, n};
+    while (rc == SITO_OK) {
+        ZSTD_outBuffer ob = {o.p, o.cap, o.n};
         size_t r = ZSTD_decompressStream(z, &ob, &ib);
-        n = ob.pos;
-        if (ZSTD_isError(r)) {
+        o.n = ob.pos;
+        if (ZSTD_isError(r))
             rc = SITO_ERR_FORMAT;
-            break;
-        }
-        if (r == 0 || (ib.pos == ib.size && ob.pos < ob.size))
-            break;
-        if (cap >= max_out) {
-            rc = SITO_ERR_LIMIT;
-            break;
-        }
-        size_t ncap = cap * 2 > max_out ? max_out : cap * 2;
-        char *nb = sito_arena_alloc(a, ncap + 1);
-        if (nb)
-            memcpy(nb, buf, n);
-        buf = nb;
-        cap = ncap;
+        else if (r == 0 || (ib.pos == ib.size && ob.pos < ob.size))
+            break; /* done, or truncated: keep what came out */
+        else
+            rc = out_grow(&o);
     }
     ZSTD_freeDStream(z);
-    if (rc == SITO_OK) {
-        buf[n] = 0;
-        *out = (sito_str){buf, n};
-    }
-    return rc;
+    return out_finish(&o, rc, out);
 }
 
 int sito_http_decode(const sito_http *h, sito_arena *a, size_t max_out, sito_str *out, int *err)

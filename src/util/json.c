@@ -36,6 +36,17 @@ static const char *skip_string(const char *p, const char *end)
     return NULL;
 }
 
+/* An object member's '"key" :' and the blanks after it; NULL when it is not. */
+static const char *skip_key(const char *p, const char *end)
+{
+    if (p >= end || *p != '"' || !(p = skip_string(p, end)))
+        return NULL;
+    p = ws(p, end);
+    if (p >= end || *p != ':')
+        return NULL;
+    return ws(p + 1, end);
+}
+
 static const char *skip_scalar(const char *p, const char *end)
 {
     const char *s = p;
@@ -70,17 +81,8 @@ int json_skip_value(const char **pp, const char *end)
                 p++;
                 goto after_value;
             }
-            if (c == '{') {
-                if (p >= end || *p != '"')
-                    return -1;
-                p = skip_string(p, end);
-                if (!p)
-                    return -1;
-                p = ws(p, end);
-                if (p >= end || *p != ':')
-                    return -1;
-                p = ws(p + 1, end);
-            }
+            if (c == '{' && !(p = skip_key(p, end)))
+                return -1;
             continue;
         }
         if (c == '"')
@@ -106,17 +108,8 @@ int json_skip_value(const char **pp, const char *end)
             if (*p != ',')
                 return -1;
             p = ws(p + 1, end);
-            if (stack[depth - 1] == '}') {
-                if (p >= end || *p != '"')
-                    return -1;
-                p = skip_string(p, end);
-                if (!p)
-                    return -1;
-                p = ws(p, end);
-                if (p >= end || *p != ':')
-                    return -1;
-                p = ws(p + 1, end);
-            }
+            if (stack[depth - 1] == '}' && !(p = skip_key(p, end)))
+                return -1;
             break;
         }
     }

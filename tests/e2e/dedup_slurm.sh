@@ -7,19 +7,7 @@
 # local -j 2 run's; a second submission submits nothing.
 # Skips only when Slurm cannot start here, and never when CI is set.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-export SITO_SLURM_DIR=${SITO_SLURM_DIR:-/tmp/sito-slurm}
-# One test cluster per machine (fixed ports): wait for other sessions' tests.
-exec 9>"${SITO_SLURM_DIR}.lock"
-flock -w 900 9 || { echo "FAIL: another Slurm test held ${SITO_SLURM_DIR}.lock for 15 min"; exit 1; }
-if ! "$here/scripts/slurm-up" >"$TMPDIR/up.log" 2>&1; then
-  cat "$TMPDIR/up.log"
-  if [ -n "${CI:-}" ]; then echo "FAIL: Slurm did not start (CI is set)"; exit 1; fi
-  echo "SKIP: Slurm cannot start on this machine (see above)"; exit 0
-fi
-trap '"$here/scripts/slurm-down" >/dev/null 2>&1 || true' EXIT
-. "$SITO_SLURM_DIR/env"
-jobcomp="$SITO_SLURM_DIR/jobcomp.log"
+. "$(dirname "$0")/slurm_cluster.bash"
 d=$TMPDIR
 
 # Two shards of real sentences; b30 is a near-copy of a100, b0..b9 of a0..a9.

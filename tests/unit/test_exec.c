@@ -98,6 +98,28 @@ TEST(stats_read_json_reads_back_what_write_json_wrote)
     CHECK(r.seconds_total == 2.25);
 }
 
+TEST(stats_named_counters_add_up_and_survive_the_json_round_trip)
+{
+    char dir[256], path[300];
+    CHECK(temp_dir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/c.json", dir);
+    sito_stats a, b, r;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    sito_stats_add_counter(&a, "minhash_cluster_external", 1);
+    sito_stats_add_counter(&a, "minhash_sort_runs_spilled", 40);
+    sito_stats_add_counter(&b, "minhash_sort_runs_spilled", 2);
+    sito_stats_merge(&a, &b);
+    CHECK(a.n_counters == 2 && a.counters[1].value == 42);
+    FILE *f = fopen(path, "w");
+    CHECK(f && sito_stats_write_json(&a, f) == SITO_OK);
+    fclose(f);
+    CHECK(sito_stats_read_json(&r, path) == SITO_OK);
+    CHECK(r.n_counters == 2);
+    CHECK(!strcmp(r.counters[0].name, "minhash_cluster_external") && r.counters[0].value == 1);
+    CHECK(!strcmp(r.counters[1].name, "minhash_sort_runs_spilled") && r.counters[1].value == 42);
+}
+
 TEST(stats_read_json_reports_a_file_that_is_not_stats)
 {
     char dir[256], path[300];

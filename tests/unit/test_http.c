@@ -3,7 +3,9 @@
 #include "sito.h"
 #include "unit.h"
 
+#include <stdlib.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #define S(lit) ((sito_str){lit, sizeof lit - 1})
 
@@ -164,5 +166,120 @@ TEST(http_decode_real_chunked_payload_has_no_chunk_size_lines)
     CHECK(memmem(p.ptr, p.len, "\r\n1f4a\r\n", 8) == NULL);
     CHECK(strncmp(p.ptr, "<!doctype", 9) == 0 || strncmp(p.ptr, "<!DOCTYPE", 9) == 0 ||
           p.ptr[0] == '<');
+    sito_arena_free(a);
+}
+
+/* A response with the given Content-Encoding and payload, decoded with
+ * max_out; the caller checks rc, err and out. */
+static int decode_as(const char *encoding, const void *payload, size_t len, size_t max_out,
+                     sito_arena *a, sito_str *out, int *err)
+{
+    char head[128];
+    int hl = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\n\r\n",
+                      encoding);
+    char *body = sito_arena_alloc(a, (size_t)hl + len);
+    memcpy(body, head, (size_t)hl);
+    memcpy(body + hl, payload, len);
+    sito_http h;
+    if (sito_http_parse((sito_str){body, (size_t)hl + len}, &h) != SITO_OK)
+        return -1;
+    *err = -1;
+    return sito_http_decode(&h, a, max_out, out, err);
+}
+
+/* A page of words drawn by a fixed LCG: compresses a few times, so the
+ * output must grow many times and a cut payload still holds whole blocks. */
+static char *big_page(size_t n)
+{
+    static const char *const words[] = {"Ala ", "ma ", "kota, ", "a ", "kot ", "Ale. ",
+                                        "<p>", "</p>\n", "Korea ", "Pn. "};
+    char *p = malloc(n);
+    uint32_t x = 12345;
+    size_t i = 0;
+    while (i < n) {
+        x = x * 1103515245u + 12345u;
+        const char *w = words[(x >> 16) % 10];
+        for (; *w && i < n; w++)
+            p[i++] = *w;
+    }
+    return p;
+}
+
+static void check_limit_and_truncation(int *unit_failed_, const char *encoding, const char *packed, size_t plen,
+                                       const char *page, size_t n)
+{
+    sito_arena *a = sito_arena_new(0);
+    sito_str out;
+    int err;
+    CHECK(decode_as(encoding, packed, plen, n, a, &out, &err) == SITO_OK);
+    CHECK(out.len == n && memcmp(out.ptr, page, n) == 0 && out.ptr[n] == 0);
+    /* one byte over the limit is a document too large, not a short page */
+    CHECK(decode_as(encoding, packed, plen, n - 1, a, &out, &err) == SITO_ERR_FORMAT);
+    CHECK_EQ_INT(err, SITO_E_DOC_TOO_LARGE);
+    /* a cut payload keeps the prefix that did decode (a small br page
+     * may give nothing before its first meta-block is complete) */
+    int rc = decode_as(encoding, packed, plen / 2, n, a, &out, &err);
+    CHECK_EQ_INT(rc, SITO_OK);
+    CHECK(out.len < n && memcmp(out.ptr, page, out.len) == 0);
+    CHECK(out.len > 0 || n < 4096);
+    sito_arena_free(a);
+}
+
+TEST(http_decode_gzip_and_zstd_grow_to_the_limit_and_keep_cut_prefixes)
+{
+    size_t n = 1 << 20;
+    char *page = big_page(n);
+    uLong gz_cap = compressBound(n) + 64;
+    char *gz = malloc(gz_cap);
+    z_stream z = {0};
+    CHECK(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    z.next_in = (Bytef *)page;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)gz;
+    z.avail_out = (uInt)gz_cap;
+    CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    size_t gz_len = z.total_out;
+    deflateEnd(&z);
+    check_limit_and_truncation(unit_failed_, "gzip", gz, gz_len, page, n);
+
+    size_t zs_cap = ZSTD_compressBound(n);
+    char *zs = malloc(zs_cap);
+    size_t zs_len = ZSTD_compress(zs, zs_cap, page, n, 3);
+    CHECK(!ZSTD_isError(zs_len));
+    check_limit_and_truncation(unit_failed_, "zstd", zs, zs_len, page, n);
+    free(zs);
+    free(gz);
+    free(page);
+}
+
+/* The real br response: its compressed payload, under the same checks. */
+TEST(http_decode_real_brotli_grows_to_the_limit_and_keeps_cut_prefixes)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/warc/bad/http-content-encoding-br-real.warc.gz", unit_data());
+    sito_stats st = {0};
+    int status;
+    sito_warc_reader *r = sito_warc_open(path, NULL, &st, &status);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    sito_arena *a = sito_arena_new(0);
+    sito_warc_record rec;
+    sito_str packed = {0}, plain = {0};
+    while (sito_warc_next(r, &rec) == SITO_OK) {
+        sito_http h;
+        if (rec.type != SITO_REC_RESPONSE || sito_http_parse(rec.body, &h) != SITO_OK)
+            continue;
+        packed = (sito_str){sito_arena_memdup(a, h.payload.ptr, h.payload.len), h.payload.len};
+        int err;
+        sito_str p;
+        if (sito_http_decode(&h, a, 1 << 24, &p, &err) == SITO_OK)
+            plain = (sito_str){sito_arena_memdup(a, p.ptr, p.len), p.len};
+        break;
+    }
+    sito_warc_close(r);
+    CHECK(packed.len > 100 && plain.len > packed.len);
+    if (plain.len)
+        check_limit_and_truncation(unit_failed_, "br", packed.ptr, packed.len, plain.ptr, plain.len);
     sito_arena_free(a);
 }

@@ -144,7 +144,9 @@ static double make_pair(const corpus *c, uint64_t *seed, double target, sito_buf
     return j;
 }
 
-static int lsh_candidates(sito_minhash *m, const sito_buf *ta, const sito_buf *tb)
+/* Whether the pair becomes a candidate (any band key agrees) and, when
+ * verify > 0, passes --verify's check of the full signatures. */
+static int lsh_candidates(sito_minhash *m, const sito_buf *ta, const sito_buf *tb, double verify)
 {
     uint64_t sa[14 * 8], sb[14 * 8];
     if (sito_minhash_signature(m, ta->ptr, ta->len, sa) <= 0 ||
@@ -152,7 +154,7 @@ static int lsh_candidates(sito_minhash *m, const sito_buf *ta, const sito_buf *t
         return 0;
     for (int b = 0; b < 14; b++)
         if (sito_minhash_band_key(m, sa, b) == sito_minhash_band_key(m, sb, b))
-            return 1;
+            return verify <= 0 || sito_minhash_similarity(m, sa, sb) >= verify;
     return 0;
 }
 
@@ -163,7 +165,8 @@ static double p_detect(double s)
 
 /* Detection rate over n pairs near target (or uniform in [lo, target] when
  * lo >= 0); *mean_p gets the expected rate for the pairs' true J. */
-static double detection_rate(double target, double lo, int n, double *mean_p, double *mean_j)
+static double detection_rate_v(double target, double lo, int n, double verify, double *mean_p,
+                               double *mean_j)
 {
     static corpus c;   /* loaded once for all tests */
     if (!c.n && corpus_load(&c) != 0)
@@ -181,12 +184,17 @@ static double detection_rate(double target, double lo, int n, double *mean_p, do
         double j = make_pair(&c, &seed, t, &ta, &tb);
         *mean_p += p_detect(j) / n;
         *mean_j += j / n;
-        hits += lsh_candidates(m, &ta, &tb);
+        hits += lsh_candidates(m, &ta, &tb, verify);
     }
     sito_buf_free(&ta);
     sito_buf_free(&tb);
     sito_minhash_free(m);
     return (double)hits / n;
+}
+
+static double detection_rate(double target, double lo, int n, double *mean_p, double *mean_j)
+{
+    return detection_rate_v(target, lo, n, 0, mean_p, mean_j);
 }
 
 TEST(lsh_finds_pairs_above_jaccard_0_9)
@@ -219,4 +227,20 @@ TEST(lsh_detection_at_jaccard_0_5_follows_the_s_curve)
     double mp, mj, r = detection_rate(0.5, -1, 1000, &mp, &mj);
     fprintf(stderr, "  J=%.3f: detected %.4f (theory %.4f)\n", mj, r, mp);
     CHECK(fabs(r - mp) <= 0.02);
+}
+
+TEST(verify_0_7_merges_at_most_1_percent_of_pairs_at_jaccard_0_5)
+{
+    double mp, mj, r = detection_rate_v(0.5, -1, 1000, 0.7, &mp, &mj);
+    fprintf(stderr, "  J=%.3f, --verify 0.7: merged %.4f (without: theory %.4f)\n", mj, r, mp);
+    CHECK(fabs(mj - 0.5) < 0.01);
+    CHECK(r <= 0.01);
+}
+
+TEST(verify_0_7_keeps_recall_of_pairs_at_jaccard_0_9)
+{
+    double mp, mj, r = detection_rate_v(0.9, -1, 400, 0.7, &mp, &mj);
+    fprintf(stderr, "  J=%.3f, --verify 0.7: detected %.4f\n", mj, r);
+    CHECK(mj >= 0.89);
+    CHECK(r >= 0.97);
 }
