@@ -121,7 +121,7 @@ static int parse_args(int argc, char **argv, dedup_args *a)
     sito_dedup_defaults(&a->o, kind);
     exec_cli_init(&a->ec);
     a->ec.name = "sito dedup";
-    int seed;
+    int seed = 0;
     if (!(a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs)))
         return 2;
     for (int i = 1; i < argc; i++) {
