@@ -53,31 +53,6 @@ static int hash_doc(void *ctx, job_doc *d)
     return st == SITO_OK ? job_ids_add(c->ids, d->line, &d->json.id) : st;
 }
 
-/* Drains a finished sorter into a record file (via .tmp and rename). */
-static int drain_to_file(dedup_sorter *s, int words, const char *path)
-{
-    char tmp[4300];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return SITO_ERR_IO;
-    setvbuf(f, NULL, _IOFBF, 1 << 16);
-    const uint64_t *rec;
-    int st;
-    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
-        if (fwrite(rec, (size_t)words * 8, 1, f) != 1) {
-            st = SITO_ERR_IO;
-            break;
-        }
-    if (fclose(f) != 0 && st == SITO_EOF)
-        st = SITO_ERR_IO;
-    if (st != SITO_EOF || rename(tmp, path) != 0) {
-        remove(tmp);
-        return st == SITO_EOF ? SITO_ERR_IO : st;
-    }
-    return SITO_OK;
-}
-
 static int exact_hash_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
 {
     char dir[4200], path[4200];
@@ -96,7 +71,7 @@ static int exact_hash_task(sito_dedup_job *j, int shard, sito_stats *stats, char
     }
     st = job_walk_shard(j, shard, stats, hash_doc, &c, err, errlen);
     if (st == SITO_OK && (st = dedup_sorter_finish(c.sorter)) == SITO_OK)
-        st = drain_to_file(c.sorter, 3, path);
+        st = job_drain_sorter(c.sorter, 3, path);
     if (st == SITO_OK) {
         st = job_ids_commit(c.ids);
         c.ids = NULL;
@@ -155,17 +130,9 @@ static int exact_group_task(sito_dedup_job *j, char *err, size_t errlen)
     job_path(j, dir, sizeof dir, "exact/drop");
     if (job_mkdirs(dir) != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot create %s", dir);
-    char **paths = calloc((size_t)j->n, sizeof *paths);
-    int st = paths ? SITO_OK : SITO_ERR_NOMEM;
-    for (int i = 0; i < j->n && st == SITO_OK; i++) {
-        char p[4200];
-        job_path(j, p, sizeof p, "exact/hash/%d.bin", i);
-        if (!(paths[i] = strdup(p)))
-            st = SITO_ERR_NOMEM;
-    }
+    int st;
     size_t half = j->o.mem_limit / 2;
-    dedup_merge *m = st == SITO_OK ? dedup_merge_open(3, (const char *const *)paths, j->n,
-                                                      half / ((size_t)j->n + 1), &st) : NULL;
+    dedup_merge *m = job_merge_shards(j, "exact/hash", 3, half / ((size_t)j->n + 1), &st);
     dedup_sorter *drops = m ? dedup_sorter_new(2, half, dir, &st) : NULL;
     if (drops) {
         uint64_t group[2] = {0, 0}, keeper = 0;
@@ -188,9 +155,6 @@ static int exact_group_task(sito_dedup_job *j, char *err, size_t errlen)
     }
     dedup_sorter_free(drops);
     dedup_merge_close(m);
-    for (int i = 0; paths && i < j->n; i++)
-        free(paths[i]);
-    free(paths);
     return st == SITO_OK ? SITO_OK
                          : job_fail(err, errlen, st, "grouping exact hashes in %s: %s", j->work,
                                     sito_status_str(st));

@@ -54,6 +54,68 @@ int job_mkdirs(const char *path)
     return mkdir(p, 0777) == 0 || errno == EEXIST ? SITO_OK : SITO_ERR_IO;
 }
 
+dedup_merge *job_merge_shards(const sito_dedup_job *j, const char *dir, int words,
+                              size_t buf_bytes, int *status)
+{
+    char **paths = calloc((size_t)j->n, sizeof *paths);
+    *status = paths ? SITO_OK : SITO_ERR_NOMEM;
+    for (int i = 0; i < j->n && *status == SITO_OK; i++) {
+        char p[4200];
+        job_path(j, p, sizeof p, "%s/%d.bin", dir, i);
+        if (!(paths[i] = strdup(p)))
+            *status = SITO_ERR_NOMEM;
+    }
+    /* the files are opened here: the paths are not kept */
+    dedup_merge *m = *status == SITO_OK
+                         ? dedup_merge_open(words, (const char *const *)paths, j->n, buf_bytes, status)
+                         : NULL;
+    for (int i = 0; paths && i < j->n; i++)
+        free(paths[i]);
+    free(paths);
+    return m;
+}
+
+int job_file_open(job_file *jf, const char *path)
+{
+    snprintf(jf->path, sizeof jf->path, "%s", path);
+    snprintf(jf->tmp, sizeof jf->tmp, "%s.tmp", path);
+    jf->f = fopen(jf->tmp, "wb");
+    if (!jf->f)
+        return SITO_ERR_IO;
+    setvbuf(jf->f, NULL, _IOFBF, 1 << 16);
+    return SITO_OK;
+}
+
+int job_file_put(job_file *jf, const uint64_t *rec, int words)
+{
+    return fwrite(rec, (size_t)words * 8, 1, jf->f) == 1 ? SITO_OK : SITO_ERR_IO;
+}
+
+int job_file_close(job_file *jf, int st)
+{
+    if (!jf->f)
+        return st == SITO_OK || st == SITO_EOF ? SITO_ERR_IO : st;
+    int closed = fclose(jf->f) == 0;
+    jf->f = NULL;
+    if ((st == SITO_OK || st == SITO_EOF) && closed && rename(jf->tmp, jf->path) == 0)
+        return SITO_OK;
+    remove(jf->tmp);
+    return st == SITO_OK || st == SITO_EOF ? SITO_ERR_IO : st;
+}
+
+int job_drain_sorter(dedup_sorter *s, int words, const char *path)
+{
+    job_file f;
+    int st = job_file_open(&f, path);
+    if (st != SITO_OK)
+        return st;
+    const uint64_t *rec;
+    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
+        if ((st = job_file_put(&f, rec, words)) != SITO_OK)
+            break;
+    return job_file_close(&f, st);
+}
+
 int job_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 {
     if (err && errlen) {

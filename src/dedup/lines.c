@@ -109,32 +109,22 @@ static int lhash_doc(void *ctx, job_doc *d)
 /* Drains a sorter into path, dropping repeated records. */
 static int drain_distinct(dedup_sorter *s, const char *path)
 {
-    char tmp[4300];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return SITO_ERR_IO;
-    setvbuf(f, NULL, _IOFBF, 1 << 16);
+    job_file f;
+    int st = job_file_open(&f, path);
+    if (st != SITO_OK)
+        return st;
     const uint64_t *rec;
     uint64_t last[2] = {0, 0};
-    int st, have = 0;
+    int have = 0;
     while ((st = dedup_sorter_next(s, &rec)) == SITO_OK) {
         if (have && rec[0] == last[0] && rec[1] == last[1])
             continue;
         memcpy(last, rec, 16);
         have = 1;
-        if (fwrite(rec, 16, 1, f) != 1) {
-            st = SITO_ERR_IO;
+        if ((st = job_file_put(&f, rec, 2)) != SITO_OK)
             break;
-        }
     }
-    if (fclose(f) != 0 && st == SITO_EOF)
-        st = SITO_ERR_IO;
-    if (st != SITO_EOF || rename(tmp, path) != 0) {
-        remove(tmp);
-        return st == SITO_EOF ? SITO_ERR_IO : st;
-    }
-    return SITO_OK;
+    return job_file_close(&f, st);
 }
 
 static int lhash_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
@@ -174,27 +164,16 @@ static int lhash_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err
 
 static int count_task(sito_dedup_job *j, int part, char *err, size_t errlen)
 {
-    char dir[4200], out[4200], tmp[4300];
+    char dir[4200], out[4200], hashes[64];
     job_path(j, dir, sizeof dir, "lines/common");
     job_path(j, out, sizeof out, "lines/common/%03d.bin", part);
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
     if (job_mkdirs(dir) != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot create %s", dir);
-    char **paths = calloc((size_t)j->n, sizeof *paths);
-    int st = paths ? SITO_OK : SITO_ERR_NOMEM;
-    for (int i = 0; i < j->n && st == SITO_OK; i++) {
-        char p[4200];
-        job_path(j, p, sizeof p, "lines/hash/%03d/%d.bin", part, i);
-        if (!(paths[i] = strdup(p)))
-            st = SITO_ERR_NOMEM;
-    }
-    dedup_merge *m = st == SITO_OK ? dedup_merge_open(2, (const char *const *)paths, j->n,
-                                                      j->o.mem_limit / ((size_t)j->n + 1), &st)
-                                   : NULL;
-    FILE *f = m ? fopen(tmp, "wb") : NULL;
-    if (m && !f)
-        st = SITO_ERR_IO;
-    if (f) {
+    snprintf(hashes, sizeof hashes, "lines/hash/%03d", part);
+    int st;
+    dedup_merge *m = job_merge_shards(j, hashes, 2, j->o.mem_limit / ((size_t)j->n + 1), &st);
+    job_file f = {0};
+    if (m && (st = job_file_open(&f, out)) == SITO_OK) {
         uint64_t line = 0, host = 0, hosts = 0;
         int have = 0;
         const uint64_t *rec;
@@ -203,7 +182,8 @@ static int count_task(sito_dedup_job *j, int part, char *err, size_t errlen)
             if (st != SITO_OK && st != SITO_EOF)
                 break;
             if (st == SITO_EOF || !have || rec[0] != line) {
-                if (have && hosts > (uint64_t)j->o.line_max_hosts && fwrite(&line, 8, 1, f) != 1) {
+                if (have && hosts > (uint64_t)j->o.line_max_hosts &&
+                    job_file_put(&f, &line, 1) != SITO_OK) {
                     st = SITO_ERR_IO;
                     break;
                 }
@@ -218,17 +198,9 @@ static int count_task(sito_dedup_job *j, int part, char *err, size_t errlen)
                 hosts++;
             }
         }
-        if (fclose(f) != 0 && st == SITO_EOF)
-            st = SITO_ERR_IO;
-        if (st == SITO_EOF)
-            st = rename(tmp, out) == 0 ? SITO_OK : SITO_ERR_IO;
-        if (st != SITO_OK)
-            remove(tmp);
+        st = job_file_close(&f, st);
     }
     dedup_merge_close(m);
-    for (int i = 0; paths && i < j->n; i++)
-        free(paths[i]);
-    free(paths);
     return st == SITO_OK ? SITO_OK
                          : job_fail(err, errlen, st, "counting hosts of partition %d in %s: %s", part,
                                     j->work, sito_status_str(st));

@@ -74,30 +74,6 @@ static int sig_doc(void *ctx, job_doc *d)
     return SITO_OK;
 }
 
-static int drain(dedup_sorter *s, const char *path)
-{
-    char tmp[4300];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return SITO_ERR_IO;
-    setvbuf(f, NULL, _IOFBF, 1 << 16);
-    const uint64_t *rec;
-    int st;
-    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
-        if (fwrite(rec, 16, 1, f) != 1) {
-            st = SITO_ERR_IO;
-            break;
-        }
-    if (fclose(f) != 0 && st == SITO_EOF)
-        st = SITO_ERR_IO;
-    if (st != SITO_EOF || rename(tmp, path) != 0) {
-        remove(tmp);
-        return st == SITO_EOF ? SITO_ERR_IO : st;
-    }
-    return SITO_OK;
-}
-
 static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
 {
     int nb = j->o.minhash.bands, st = SITO_OK;
@@ -133,7 +109,7 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
     for (int b = 0; b < nb && st == SITO_OK; b++) {
         job_path(j, path, sizeof path, "minhash/sig/%03d/%d.bin", b, shard);
         if ((st = dedup_sorter_finish(c.bands[b])) == SITO_OK)
-            st = drain(c.bands[b], path);
+            st = job_drain_sorter(c.bands[b], 2, path);
         runs[C_RUNS] += (uint64_t)dedup_sorter_runs(c.bands[b]);
         dedup_sorter_free(c.bands[b]);   /* free each band's buffer early */
         c.bands[b] = NULL;
@@ -173,55 +149,33 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
 
 static int buckets_task(sito_dedup_job *j, int band, char *err, size_t errlen)
 {
-    char dir[4200], out[4200], tmp[4300];
+    char dir[4200], out[4200], sigs[64];
     job_path(j, dir, sizeof dir, "minhash/pairs");
     job_path(j, out, sizeof out, "minhash/pairs/%03d.bin", band);
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
     if (job_mkdirs(dir) != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot create %s", dir);
-    char **paths = calloc((size_t)j->n, sizeof *paths);
-    int st = paths ? SITO_OK : SITO_ERR_NOMEM;
-    for (int i = 0; i < j->n && st == SITO_OK; i++) {
-        char p[4200];
-        job_path(j, p, sizeof p, "minhash/sig/%03d/%d.bin", band, i);
-        if (!(paths[i] = strdup(p)))
-            st = SITO_ERR_NOMEM;
-    }
-    dedup_merge *m = st == SITO_OK ? dedup_merge_open(2, (const char *const *)paths, j->n,
-                                                      j->o.mem_limit / ((size_t)j->n + 1), &st)
-                                   : NULL;
-    FILE *f = m ? fopen(tmp, "wb") : NULL;
-    if (m && !f)
-        st = SITO_ERR_IO;
-    if (f) {
-        setvbuf(f, NULL, _IOFBF, 1 << 16);
+    snprintf(sigs, sizeof sigs, "minhash/sig/%03d", band);
+    int st;
+    dedup_merge *m = job_merge_shards(j, sigs, 2, j->o.mem_limit / ((size_t)j->n + 1), &st);
+    job_file f = {0};
+    if (m && (st = job_file_open(&f, out)) == SITO_OK) {
         uint64_t key = 0, first = 0;
         int have = 0;
         const uint64_t *rec;
         while ((st = dedup_merge_next(m, &rec, NULL)) == SITO_OK) {
             if (have && rec[0] == key) {
                 uint64_t pair[2] = {first, rec[1]};   /* first < rec[1]: sorted */
-                if (fwrite(pair, 16, 1, f) != 1) {
-                    st = SITO_ERR_IO;
+                if ((st = job_file_put(&f, pair, 2)) != SITO_OK)
                     break;
-                }
                 continue;
             }
             key = rec[0];
             first = rec[1];
             have = 1;
         }
-        if (fclose(f) != 0 && st == SITO_EOF)
-            st = SITO_ERR_IO;
-        if (st == SITO_EOF)
-            st = rename(tmp, out) == 0 ? SITO_OK : SITO_ERR_IO;
-        if (st != SITO_OK)
-            remove(tmp);
+        st = job_file_close(&f, st);
     }
     dedup_merge_close(m);
-    for (int i = 0; paths && i < j->n; i++)
-        free(paths[i]);
-    free(paths);
     return st == SITO_OK ? SITO_OK
                          : job_fail(err, errlen, st, "buckets of band %d in %s: %s", band, j->work,
                                     sito_status_str(st));
