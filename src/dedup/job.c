@@ -733,3 +733,26 @@ int sito_dedup_run_local(sito_dedup_job *j, int threads, sito_stats *stats, char
     }
     return SITO_OK;
 }
+
+int job_filter_shard(const sito_dedup_job *j, int shard, job_out *out, job_doc_fn fn, void *ctx,
+                     void (*extra)(const sito_dedup_job *j, sito_stats *s), sito_stats *stats,
+                     char *err, size_t errlen)
+{
+    sito_stats local = {0};   /* out counts into it: it outlives out */
+    int st = job_out_open(j, shard, out, &local, err, errlen);
+    if (st != SITO_OK)
+        return st;
+    st = job_walk_shard(j, shard, &local, fn, ctx, err, errlen);
+    if (st != SITO_OK) {
+        job_out_abort(out);
+        return st;
+    }
+    if ((st = job_out_commit(out, err, errlen)) != SITO_OK)
+        return st;
+    local.inputs = 1;
+    if (extra)
+        extra(j, &local);
+    st = job_save_stats(j, shard, &local);
+    sito_stats_merge(stats, &local);
+    return st;
+}

@@ -113,6 +113,15 @@ void job_out_abort(job_out *o);
 /* Saves and adds up the counters of last-step tasks. */
 int job_save_stats(const sito_dedup_job *j, int shard, const sito_stats *s);
 
+/* The filter step of one shard: opens its kept and rejected outputs into
+ * out, passes every document to fn (which writes each through out),
+ * commits, lets extra (when not NULL) add to the shard's counters, saves
+ * them and adds them to stats.  On failure nothing is left under a final
+ * name. */
+int job_filter_shard(const sito_dedup_job *j, int shard, job_out *out, job_doc_fn fn, void *ctx,
+                     void (*extra)(const sito_dedup_job *j, sito_stats *s), sito_stats *stats,
+                     char *err, size_t errlen);
+
 /* Splices members into the object value at span obj of line (obj inside
  * line) and appends the result to out. */
 int job_splice_object(sito_str line, sito_str obj, const char *members, size_t mlen,

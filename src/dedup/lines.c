@@ -323,22 +323,9 @@ static int load_common(sito_dedup_job *j, lfilter_ctx *c, char *err, size_t errl
 static int lfilter_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
 {
     lfilter_ctx c = {.j = j};
-    sito_stats local = {0};
     int st = load_common(j, &c, err, errlen);
     if (st == SITO_OK)
-        st = job_out_open(j, shard, &c.out, &local, err, errlen);
-    if (st == SITO_OK) {
-        st = job_walk_shard(j, shard, &local, lfilter_doc, &c, err, errlen);
-        if (st == SITO_OK)
-            st = job_out_commit(&c.out, err, errlen);
-        else
-            job_out_abort(&c.out);
-        if (st == SITO_OK) {
-            local.inputs = 1;
-            st = job_save_stats(j, shard, &local);
-            sito_stats_merge(stats, &local);
-        }
-    }
+        st = job_filter_shard(j, shard, &c.out, lfilter_doc, &c, NULL, stats, err, errlen);
     free(c.common);
     sito_buf_free(&c.simple);
     sito_buf_free(&c.text);

@@ -461,22 +461,10 @@ static int mfilter_task(sito_dedup_job *j, int shard, sito_stats *stats, char *e
     if (st != SITO_OK)
         return job_fail(err, errlen, st, "cannot read %s", path);
     c.ids = job_ids_load(j);
-    sito_stats local = {0};
-    st = c.ids ? job_out_open(j, shard, &c.out, &local, err, errlen) : SITO_ERR_NOMEM;
-    if (st == SITO_OK) {
-        st = job_walk_shard(j, shard, &local, mfilter_doc, &c, err, errlen);
-        if (st == SITO_OK)
-            st = job_out_commit(&c.out, err, errlen);
-        else
-            job_out_abort(&c.out);
-    }
-    if (st == SITO_OK) {
-        local.inputs = 1;
-        if (shard == 0)
-            add_counters(j, &local);
-        st = job_save_stats(j, shard, &local);
-        sito_stats_merge(stats, &local);
-    }
+    /* the job's own counters are added once, with shard 0's */
+    st = c.ids ? job_filter_shard(j, shard, &c.out, mfilter_doc, &c, shard == 0 ? add_counters : NULL,
+                                  stats, err, errlen)
+               : SITO_ERR_NOMEM;
     free(c.cl);
     job_ids_free(c.ids);
     sito_buf_free(&c.ins);
