@@ -1,147 +1,65 @@
 /*
- * docio.c — the span-finding JSON scanner of dedup's documents, and JSON
- * string unescaping/escaping into reusable buffers.  The one thing to
- * know: the scanner validates only the structure it walks; a malformed
- * line is SITO_ERR_FORMAT and the job counts and skips it.
+ * docio.c — finds the spans of dedup's documents with the JSON reader of
+ * util/json.h, and unescapes/escapes JSON strings into reusable buffers.
+ * The one thing to know: a malformed line is SITO_ERR_FORMAT and the job
+ * counts and skips it; unescaping is lenient (bad escapes become U+FFFD)
+ * so that no document is lost to one bad escape.
  */
 #include "dedup/docio.h"
+#include "util/json.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- JSON */
 
-static size_t skip_ws(const char *p, size_t n, size_t i)
+/* a raw key (with quotes) is the wanted one */
+static int key_is(sito_str k, const char *want)
 {
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-        i++;
-    return i;
+    size_t n = strlen(want);
+    return k.len == n + 2 && memcmp(k.ptr + 1, want, n) == 0;
 }
 
-/* The offset just past the string starting at p[i] == '"', or 0. */
-static size_t skip_string(const char *p, size_t n, size_t i)
-{
-    for (i++; i < n; i++) {
-        if (p[i] == '\\')
-            i++;
-        else if (p[i] == '"')
-            return i + 1;
-    }
-    return 0;
-}
-
-/* The offset just past the value at p[i], or 0 when malformed.  Nesting is
- * tracked with a depth counter (strings skipped), not validated fully. */
-static size_t skip_value(const char *p, size_t n, size_t i)
-{
-    if (i >= n)
-        return 0;
-    if (p[i] == '"')
-        return skip_string(p, n, i);
-    if (p[i] == '{' || p[i] == '[') {
-        int depth = 0;
-        for (; i < n; i++) {
-            char c = p[i];
-            if (c == '"') {
-                size_t e = skip_string(p, n, i);
-                if (!e)
-                    return 0;
-                i = e - 1;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0)
-                    return i + 1;
-            }
-        }
-        return 0;
-    }
-    size_t s = i;
-    while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' &&
-           p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
-        i++;
-    return i > s ? i : 0;
-}
-
-/* Calls back for every member of the object at p[i] == '{'; returns the
- * offset of its closing brace, or 0 when malformed. */
-typedef void (*member_fn)(void *ctx, const char *key, size_t klen, sito_str val);
-
-static size_t scan_object(const char *p, size_t n, size_t i, member_fn fn, void *ctx)
-{
-    if (i >= n || p[i] != '{')
-        return 0;
-    i = skip_ws(p, n, i + 1);
-    if (i < n && p[i] == '}')
-        return i;
-    for (;;) {
-        if (i >= n || p[i] != '"')
-            return 0;
-        size_t ke = skip_string(p, n, i);
-        if (!ke)
-            return 0;
-        size_t v = skip_ws(p, n, ke);
-        if (v >= n || p[v] != ':')
-            return 0;
-        v = skip_ws(p, n, v + 1);
-        size_t ve = skip_value(p, n, v);
-        if (!ve)
-            return 0;
-        fn(ctx, p + i + 1, ke - i - 2, (sito_str){p + v, ve - v});
-        i = skip_ws(p, n, ve);
-        if (i < n && p[i] == '}')
-            return i;
-        if (i >= n || p[i] != ',')
-            return 0;
-        i = skip_ws(p, n, i + 1);
-    }
-}
-
-static int key_is(const char *k, size_t kl, const char *want)
-{
-    return kl == strlen(want) && memcmp(k, want, kl) == 0;
-}
-
-static void top_member(void *ctx, const char *k, size_t kl, sito_str v)
-{
-    dedup_json_doc *d = ctx;
-    if (key_is(k, kl, "id") && v.ptr[0] == '"')
-        d->id = v;
-    else if (key_is(k, kl, "text"))
-        d->text = v;
-    else if (key_is(k, kl, "metadata") && v.ptr[0] == '{')
-        d->metadata = v;
-    else if (key_is(k, kl, "url") && v.ptr[0] == '"' && !d->url.len)
-        d->url = v;
-}
-
-static void meta_member(void *ctx, const char *k, size_t kl, sito_str v)
-{
-    dedup_json_doc *d = ctx;
-    if (key_is(k, kl, "url") && v.ptr[0] == '"')
-        d->url = v;
-    else if (key_is(k, kl, "signals") && v.ptr[0] == '{')
-        d->signals = v;
-}
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 int dedup_json_scan(const char *line, size_t len, dedup_json_doc *d)
 {
     *d = (dedup_json_doc){0};
-    size_t i = skip_ws(line, len, 0);
-    size_t close = scan_object(line, len, i, top_member, d);
-    if (!close || !d->text.len || d->text.ptr[0] != '"')
+    const char *p = line, *end = line + len;
+    while (p < end && is_ws(*p))
+        p++;
+    const char *open = p;
+    if (p >= end || *p != '{' || json_skip_value(&p, end))
         return SITO_ERR_FORMAT;
-    if (skip_ws(line, len, close + 1) != len)
-        return SITO_ERR_FORMAT;
-    d->close = close;
-    if (d->metadata.len) {
-        sito_str top_url = d->url;
-        d->url = (sito_str){0};
-        if (!scan_object(d->metadata.ptr, d->metadata.len, 0, meta_member, d))
+    for (const char *q = p; q < end; q++)
+        if (!is_ws(*q))
             return SITO_ERR_FORMAT;
-        if (!d->url.len)
-            d->url = top_url;
+    d->close = (size_t)(p - 1 - line);
+    sito_str obj = {open, (size_t)(p - open)}, k, v, top_url = {0};
+    size_t it = 0;
+    int r;
+    while ((r = json_object_next(obj, &it, &k, &v)) == 1) {
+        if (key_is(k, "id") && v.ptr[0] == '"')
+            d->id = v;
+        else if (key_is(k, "text"))
+            d->text = v;
+        else if (key_is(k, "metadata") && v.ptr[0] == '{')
+            d->metadata = v;
+        else if (key_is(k, "url") && v.ptr[0] == '"' && !top_url.len)
+            top_url = v;
     }
+    if (r < 0 || !d->text.len || d->text.ptr[0] != '"')
+        return SITO_ERR_FORMAT;
+    for (it = 0; d->metadata.len && (r = json_object_next(d->metadata, &it, &k, &v)) == 1;) {
+        if (key_is(k, "url") && v.ptr[0] == '"')
+            d->url = v;
+        else if (key_is(k, "signals") && v.ptr[0] == '{')
+            d->signals = v;
+    }
+    if (d->metadata.len && r < 0)
+        return SITO_ERR_FORMAT;
+    if (!d->url.len)
+        d->url = top_url;
     return SITO_OK;
 }
 
@@ -228,30 +146,5 @@ int dedup_json_unescape(sito_str q, sito_buf *out)
 
 int dedup_json_escape(const char *s, size_t n, sito_buf *out)
 {
-    if (sito_buf_reserve(out, n + 2) != SITO_OK || sito_buf_append(out, "\"", 1) != SITO_OK)
-        return SITO_ERR_NOMEM;
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        if (sito_buf_append(out, s + run, i - run) != SITO_OK)
-            return SITO_ERR_NOMEM;
-        char esc[8];
-        int len;
-        switch (c) {
-        case '"': len = snprintf(esc, sizeof esc, "\\\""); break;
-        case '\\': len = snprintf(esc, sizeof esc, "\\\\"); break;
-        case '\n': len = snprintf(esc, sizeof esc, "\\n"); break;
-        case '\t': len = snprintf(esc, sizeof esc, "\\t"); break;
-        case '\r': len = snprintf(esc, sizeof esc, "\\r"); break;
-        default: len = snprintf(esc, sizeof esc, "\\u%04x", c); break;
-        }
-        if (sito_buf_append(out, esc, (size_t)len) != SITO_OK)
-            return SITO_ERR_NOMEM;
-        run = i + 1;
-    }
-    if (sito_buf_append(out, s + run, n - run) != SITO_OK || sito_buf_append(out, "\"", 1) != SITO_OK)
-        return SITO_ERR_NOMEM;
-    return SITO_OK;
+    return sito_json_string(out, s, n) < 0 ? SITO_ERR_NOMEM : SITO_OK;
 }
