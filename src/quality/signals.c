@@ -130,7 +130,37 @@ static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 /* ------------------------------------------------------------- n-grams */
 
-static void hash_words(q_scratch *s, const char *text)
+/* HB^k for k < 8, and HB^0 + .. + HB^(k-1) for k <= 8 */
+#define HB2 (HB * HB)
+#define HB4 (HB2 * HB2)
+static const uint64_t hb_pow8[8] = {1, HB, HB2, HB2 * HB, HB4, HB4 * HB, HB4 * HB2, HB4 * HB2 * HB};
+static const uint64_t hb_ones[9] = {
+    0, 1, 1 + HB, 1 + HB + HB2, 1 + HB + HB2 + HB2 * HB, 1 + HB + HB2 + HB2 * HB + HB4,
+    1 + HB + HB2 + HB2 * HB + HB4 + HB4 * HB, 1 + HB + HB2 + HB2 * HB + HB4 + HB4 * HB + HB4 * HB2,
+    1 + HB + HB2 + HB2 * HB + HB4 + HB4 * HB + HB4 * HB2 + HB4 * HB2 * HB};
+
+/* The byte hash of a word of 1..8 bytes (sum of (byte+1) * HB^(bytes
+ * after it)) from one 8-byte load, without a loop: the word's bytes are
+ * shifted to the top of the load, dropping the bytes after it, so byte k
+ * of the result weighs HB^(7-k); the +1s add up to hb_ones[len].  The 8
+ * bytes at w must be readable. */
+static inline uint64_t short_word_hash(const unsigned char *w, uint32_t len)
+{
+    uint64_t x;
+    memcpy(&x, w, 8);
+    x <<= 64 - 8 * len;
+    uint64_t a = (x >> 56) + ((x >> 48) & 0xFF) * hb_pow8[1],
+             b = ((x >> 40) & 0xFF) * hb_pow8[2] + ((x >> 32) & 0xFF) * hb_pow8[3],
+             c = ((x >> 24) & 0xFF) * hb_pow8[4] + ((x >> 16) & 0xFF) * hb_pow8[5],
+             e = ((x >> 8) & 0xFF) * hb_pow8[6] + (x & 0xFF) * hb_pow8[7];
+    return hb_ones[len] + ((a + b) + (c + e));
+}
+
+/* Per word: its byte hash h and mixed hash wh; prefix sums over the
+ * words: S (word hashes, for n-grams of words) and P (bytes, for the
+ * words joined without separators), PW the HB power of P's bytes, and in
+ * IPW the product P * HB^-bytes (so a window's hash needs one multiply). */
+static void hash_words(q_scratch *s, const char *text, size_t text_len)
 {
     const q_tokens *t = &s->tok;
     if (s->pow[0] != 1) {
@@ -141,14 +171,20 @@ static void hash_words(q_scratch *s, const char *text)
         }
     }
     s->S[0] = s->P[0] = 0;
-    s->PW[0] = s->IPW[0] = 1;
+    s->PW[0] = 1;
+    s->IPW[0] = 0; /* P[0] * 1 */
     s->cpp[0] = 0;
+    uint64_t ipw_run = 1;
     for (size_t k = 0; k < t->n; k++) {
         const unsigned char *w = (const unsigned char *)text + t->v[k].off;
         uint32_t len = t->v[k].len;
         uint64_t h = 0, pw, ipw;
-        for (uint32_t j = 0; j < len; j++)
-            h = h * HB + w[j] + 1;
+        if (len <= 8 && t->v[k].off + 8 <= text_len) {
+            h = short_word_hash(w, len);
+        } else {
+            for (uint32_t j = 0; j < len; j++)
+                h = h * HB + w[j] + 1;
+        }
         if (len < Q_POW_N) {
             pw = s->pow[len];
             ipw = s->ipow[len];
@@ -164,7 +200,8 @@ static void hash_words(q_scratch *s, const char *text)
         s->S[k + 1] = s->S[k] * HC + s->wh[k];
         s->P[k + 1] = s->P[k] * pw + h;
         s->PW[k + 1] = s->PW[k] * pw;
-        s->IPW[k + 1] = s->IPW[k] * ipw;
+        ipw_run *= ipw;
+        s->IPW[k + 1] = s->P[k + 1] * ipw_run;
         s->cpp[k + 1] = s->cpp[k] + t->v[k].cps;
     }
 }
@@ -350,7 +387,7 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     gram_ctx c = {text, s->tok.v, n};
     size_t idx = 0, ng = nw - n + 1;
     for (size_t i = 0; i < ng; i++)
-        s->gkey[i] = qtab_mix(s->P[i + n] - s->P[i] * s->PW[i + n] * s->IPW[i]);
+        s->gkey[i] = qtab_mix(s->P[i + n] - s->IPW[i] * s->PW[i + n]);
     if (gbucket_fill(s, ng))
         return -1;
     while (idx < ng) {
@@ -733,7 +770,7 @@ int q_compute_signals(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char
     d->text.ptr = text;
     if (q_tokenize(text, n, L->tokenizer, &s->tok) || reserve_words(s, s->tok.n))
         return SITO_ERR_NOMEM;
-    hash_words(s, text);
+    hash_words(s, text, n);
     size_t text_cps = q_cp_count(text, n), kept_words;
     long lines = split_lines(s, text, n);
     if (lines < 0)
