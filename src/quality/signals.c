@@ -33,6 +33,7 @@ void q_scratch_free(q_scratch *s)
     free(s->gkey);
     free(s->gcnt);
     free(s->gb);
+    free(s->gidx);
     qtab_free(&s->tab);
     sito_buf_free(&s->kept);
     sito_buf_free(&s->line);
@@ -58,7 +59,8 @@ static int reserve_words(q_scratch *s, size_t n)
     if (grow((void **)&s->wh, cap, 8) || grow((void **)&s->S, cap, 8) ||
         grow((void **)&s->P, cap, 8) || grow((void **)&s->PW, cap, 8) ||
         grow((void **)&s->IPW, cap, 8) || grow((void **)&s->cpp, cap, 4) ||
-        grow((void **)&s->gkey, cap, 8) || grow((void **)&s->gcnt, cap, 4))
+        grow((void **)&s->gkey, cap, 8) || grow((void **)&s->gcnt, cap, 4) ||
+        grow((void **)&s->gidx, cap, 4))
         return -1;
     s->wcap = cap;
     return 0;
@@ -280,12 +282,13 @@ static int gtab_clear(q_scratch *s, size_t n)
     return 0;
 }
 
-/* Marks which of the ng windows (hashes in s->gkey) share a bucket of a
- * small byte array with another window: a window alone in its bucket has
- * no equal window, so it can never be found and need never be added.
- * Most windows of real text are alone, and only the others go through the
- * table.  After this, gbucket_shared(s, i) answers for window i. */
-static int gbucket_fill(q_scratch *s, size_t ng)
+/* The windows (of ng, hashes in s->gkey) that share a bucket of a small
+ * byte array with another window, in order, into s->gidx; returns how
+ * many, or -1.  A window alone in its bucket has no equal window, so it
+ * can never be found and need never be added.  Most windows of real text
+ * are alone, and only the others go through the table; the list is made
+ * without a branch per window (that branch mispredicted often). */
+static long gbucket_fill(q_scratch *s, size_t ng)
 {
     size_t nb = 64;
     while (nb < 8 * ng)
@@ -300,17 +303,16 @@ static int gbucket_fill(q_scratch *s, size_t ng)
         s->gbcap = nb;
     }
     memset(s->gb, 0, nb);
-    s->gbmask = nb - 1;
+    size_t mask = nb - 1, m = 0;
     for (size_t i = 0; i < ng; i++) {
-        uint8_t *b = &s->gb[(size_t)(s->gkey[i] >> 40) & s->gbmask];
+        uint8_t *b = &s->gb[(size_t)(s->gkey[i] >> 40) & mask];
         *b = (uint8_t)(*b | (*b << 1) | 1); /* 0, then 1, then > 1 */
     }
-    return 0;
-}
-
-static inline int gbucket_shared(const q_scratch *s, size_t i)
-{
-    return s->gb[(size_t)(s->gkey[i] >> 40) & s->gbmask] > 1;
+    for (size_t i = 0; i < ng; i++) {
+        s->gidx[m] = (uint32_t)i;
+        m += s->gb[(size_t)(s->gkey[i] >> 40) & mask] > 1;
+    }
+    return (long)m;
 }
 
 /* The first window equal to window id (mixed hash m == s->gkey[id]), after
@@ -356,11 +358,11 @@ static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     uint32_t best_cnt = 1, best_first = 0, *cnt = s->gcnt;
     for (size_t i = 0; i < ng; i++)
         s->gkey[i] = qtab_mix(s->S[i + n] - s->S[i] * cn);
-    if (gbucket_fill(s, ng))
+    long nc = gbucket_fill(s, ng);
+    if (nc < 0)
         return -1;
-    for (size_t i = 0; i < ng; i++) {
-        if (!gbucket_shared(s, i))
-            continue;
+    for (long j = 0; j < nc; j++) {
+        uint32_t i = s->gidx[j];
         uint32_t first = gtab_first(s, s->gkey[i], (uint32_t)i, seq_eq, &c);
         uint32_t k = first == i ? (cnt[i] = 1) : ++cnt[first];
         if (k > best_cnt || (k == best_cnt && first < best_first)) {
@@ -388,16 +390,21 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     size_t idx = 0, ng = nw - n + 1;
     for (size_t i = 0; i < ng; i++)
         s->gkey[i] = qtab_mix(s->P[i + n] - s->IPW[i] * s->PW[i + n]);
-    if (gbucket_fill(s, ng))
+    long nc = gbucket_fill(s, ng);
+    if (nc < 0)
         return -1;
-    while (idx < ng) {
-        if (!gbucket_shared(s, idx)) {
-            idx++; /* no equal window anywhere */
-        } else if (gtab_first(s, s->gkey[idx], (uint32_t)idx, concat_eq, &c) != idx) {
-            *chars += s->cpp[idx + n] - s->cpp[idx];
-            idx += n;
+    /* windows alone in their bucket are never found: only the others
+     * (in order) are looked up, and those inside a skipped repeat are
+     * not added, as in datatrove */
+    for (long j = 0; j < nc; j++) {
+        uint32_t i = s->gidx[j];
+        if (i < idx)
+            continue;
+        if (gtab_first(s, s->gkey[i], i, concat_eq, &c) != i) {
+            *chars += s->cpp[i + n] - s->cpp[i];
+            idx = i + n;
         } else {
-            idx++;
+            idx = i + 1;
         }
     }
     return 0;
