@@ -481,10 +481,9 @@ static void gopher_quality(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_
     size_t nonsym = 0, nonsym_cps = 0, alpha = 0, stop = 0;
     for (size_t k = 0; k < t->n; k++) {
         const q_token *w = &t->v[k];
-        if (w->flags & Q_TOK_NONSYM) {
-            nonsym++;
-            nonsym_cps += w->cps;
-        }
+        size_t ns = (w->flags & Q_TOK_NONSYM) != 0; /* no branch: it mispredicts */
+        nonsym += ns;
+        nonsym_cps += w->cps & (0 - ns);
         alpha += (w->flags & Q_TOK_ALPHA) != 0;
         stop += is_stop_word(L, text + w->off, w->len);
     }
@@ -650,11 +649,9 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t lines, size
             tk++;
         size_t t0 = tk, nwords = 0, longest = 0, cur = 0, prev_end = SIZE_MAX;
         for (; tk < nt && tv[tk].off < e; tk++) {
-            if (tv[tk].off != prev_end) {
-                nwords++;
-                cur = 0;
-            }
-            cur += tv[tk].cps;
+            size_t starts = tv[tk].off != prev_end; /* a new word; no branch */
+            nwords += starts;
+            cur = (cur & (starts - 1)) + tv[tk].cps;
             if (cur > longest)
                 longest = cur;
             prev_end = (size_t)tv[tk].off + tv[tk].len;
