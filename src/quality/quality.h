@@ -93,7 +93,8 @@ typedef struct q_scratch {
     uint64_t *gkey;  /* gkey[i]: hash of window i, when in the table */
     uint32_t *gcnt;  /* gcnt[i]: occurrences of the n-gram first seen at i */
     uint8_t *gb;     /* n-gram hash buckets: which windows may repeat */
-    size_t gbcap, gbmask;
+    uint32_t *gidx;  /* the windows that share a bucket, in order */
+    size_t gbcap;
     sito_buf kept;   /* C4's text of kept lines */
     sito_buf line;   /* one line with citations removed */
     uint64_t pow[Q_POW_N], ipow[Q_POW_N]; /* powers of the byte hash base */

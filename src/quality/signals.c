@@ -33,6 +33,7 @@ void q_scratch_free(q_scratch *s)
     free(s->gkey);
     free(s->gcnt);
     free(s->gb);
+    free(s->gidx);
     qtab_free(&s->tab);
     sito_buf_free(&s->kept);
     sito_buf_free(&s->line);
@@ -58,7 +59,8 @@ static int reserve_words(q_scratch *s, size_t n)
     if (grow((void **)&s->wh, cap, 8) || grow((void **)&s->S, cap, 8) ||
         grow((void **)&s->P, cap, 8) || grow((void **)&s->PW, cap, 8) ||
         grow((void **)&s->IPW, cap, 8) || grow((void **)&s->cpp, cap, 4) ||
-        grow((void **)&s->gkey, cap, 8) || grow((void **)&s->gcnt, cap, 4))
+        grow((void **)&s->gkey, cap, 8) || grow((void **)&s->gcnt, cap, 4) ||
+        grow((void **)&s->gidx, cap, 4))
         return -1;
     s->wcap = cap;
     return 0;
@@ -130,7 +132,37 @@ static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 /* ------------------------------------------------------------- n-grams */
 
-static void hash_words(q_scratch *s, const char *text)
+/* HB^k for k < 8, and HB^0 + .. + HB^(k-1) for k <= 8 */
+#define HB2 (HB * HB)
+#define HB4 (HB2 * HB2)
+static const uint64_t hb_pow8[8] = {1, HB, HB2, HB2 * HB, HB4, HB4 * HB, HB4 * HB2, HB4 * HB2 * HB};
+static const uint64_t hb_ones[9] = {
+    0, 1, 1 + HB, 1 + HB + HB2, 1 + HB + HB2 + HB2 * HB, 1 + HB + HB2 + HB2 * HB + HB4,
+    1 + HB + HB2 + HB2 * HB + HB4 + HB4 * HB, 1 + HB + HB2 + HB2 * HB + HB4 + HB4 * HB + HB4 * HB2,
+    1 + HB + HB2 + HB2 * HB + HB4 + HB4 * HB + HB4 * HB2 + HB4 * HB2 * HB};
+
+/* The byte hash of a word of 1..8 bytes (sum of (byte+1) * HB^(bytes
+ * after it)) from one 8-byte load, without a loop: the word's bytes are
+ * shifted to the top of the load, dropping the bytes after it, so byte k
+ * of the result weighs HB^(7-k); the +1s add up to hb_ones[len].  The 8
+ * bytes at w must be readable. */
+static inline uint64_t short_word_hash(const unsigned char *w, uint32_t len)
+{
+    uint64_t x;
+    memcpy(&x, w, 8);
+    x <<= 64 - 8 * len;
+    uint64_t a = (x >> 56) + ((x >> 48) & 0xFF) * hb_pow8[1],
+             b = ((x >> 40) & 0xFF) * hb_pow8[2] + ((x >> 32) & 0xFF) * hb_pow8[3],
+             c = ((x >> 24) & 0xFF) * hb_pow8[4] + ((x >> 16) & 0xFF) * hb_pow8[5],
+             e = ((x >> 8) & 0xFF) * hb_pow8[6] + (x & 0xFF) * hb_pow8[7];
+    return hb_ones[len] + ((a + b) + (c + e));
+}
+
+/* Per word: its byte hash h and mixed hash wh; prefix sums over the
+ * words: S (word hashes, for n-grams of words) and P (bytes, for the
+ * words joined without separators), PW the HB power of P's bytes, and in
+ * IPW the product P * HB^-bytes (so a window's hash needs one multiply). */
+static void hash_words(q_scratch *s, const char *text, size_t text_len)
 {
     const q_tokens *t = &s->tok;
     if (s->pow[0] != 1) {
@@ -141,14 +173,20 @@ static void hash_words(q_scratch *s, const char *text)
         }
     }
     s->S[0] = s->P[0] = 0;
-    s->PW[0] = s->IPW[0] = 1;
+    s->PW[0] = 1;
+    s->IPW[0] = 0; /* P[0] * 1 */
     s->cpp[0] = 0;
+    uint64_t ipw_run = 1;
     for (size_t k = 0; k < t->n; k++) {
         const unsigned char *w = (const unsigned char *)text + t->v[k].off;
         uint32_t len = t->v[k].len;
         uint64_t h = 0, pw, ipw;
-        for (uint32_t j = 0; j < len; j++)
-            h = h * HB + w[j] + 1;
+        if (len <= 8 && t->v[k].off + 8 <= text_len) {
+            h = short_word_hash(w, len);
+        } else {
+            for (uint32_t j = 0; j < len; j++)
+                h = h * HB + w[j] + 1;
+        }
         if (len < Q_POW_N) {
             pw = s->pow[len];
             ipw = s->ipow[len];
@@ -164,7 +202,8 @@ static void hash_words(q_scratch *s, const char *text)
         s->S[k + 1] = s->S[k] * HC + s->wh[k];
         s->P[k + 1] = s->P[k] * pw + h;
         s->PW[k + 1] = s->PW[k] * pw;
-        s->IPW[k + 1] = s->IPW[k] * ipw;
+        ipw_run *= ipw;
+        s->IPW[k + 1] = s->P[k + 1] * ipw_run;
         s->cpp[k + 1] = s->cpp[k] + t->v[k].cps;
     }
 }
@@ -243,12 +282,13 @@ static int gtab_clear(q_scratch *s, size_t n)
     return 0;
 }
 
-/* Marks which of the ng windows (hashes in s->gkey) share a bucket of a
- * small byte array with another window: a window alone in its bucket has
- * no equal window, so it can never be found and need never be added.
- * Most windows of real text are alone, and only the others go through the
- * table.  After this, gbucket_shared(s, i) answers for window i. */
-static int gbucket_fill(q_scratch *s, size_t ng)
+/* The windows (of ng, hashes in s->gkey) that share a bucket of a small
+ * byte array with another window, in order, into s->gidx; returns how
+ * many, or -1.  A window alone in its bucket has no equal window, so it
+ * can never be found and need never be added.  Most windows of real text
+ * are alone, and only the others go through the table; the list is made
+ * without a branch per window (that branch mispredicted often). */
+static long gbucket_fill(q_scratch *s, size_t ng)
 {
     size_t nb = 64;
     while (nb < 8 * ng)
@@ -263,17 +303,16 @@ static int gbucket_fill(q_scratch *s, size_t ng)
         s->gbcap = nb;
     }
     memset(s->gb, 0, nb);
-    s->gbmask = nb - 1;
+    size_t mask = nb - 1, m = 0;
     for (size_t i = 0; i < ng; i++) {
-        uint8_t *b = &s->gb[(size_t)(s->gkey[i] >> 40) & s->gbmask];
+        uint8_t *b = &s->gb[(size_t)(s->gkey[i] >> 40) & mask];
         *b = (uint8_t)(*b | (*b << 1) | 1); /* 0, then 1, then > 1 */
     }
-    return 0;
-}
-
-static inline int gbucket_shared(const q_scratch *s, size_t i)
-{
-    return s->gb[(size_t)(s->gkey[i] >> 40) & s->gbmask] > 1;
+    for (size_t i = 0; i < ng; i++) {
+        s->gidx[m] = (uint32_t)i;
+        m += s->gb[(size_t)(s->gkey[i] >> 40) & mask] > 1;
+    }
+    return (long)m;
 }
 
 /* The first window equal to window id (mixed hash m == s->gkey[id]), after
@@ -319,11 +358,11 @@ static int top_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     uint32_t best_cnt = 1, best_first = 0, *cnt = s->gcnt;
     for (size_t i = 0; i < ng; i++)
         s->gkey[i] = qtab_mix(s->S[i + n] - s->S[i] * cn);
-    if (gbucket_fill(s, ng))
+    long nc = gbucket_fill(s, ng);
+    if (nc < 0)
         return -1;
-    for (size_t i = 0; i < ng; i++) {
-        if (!gbucket_shared(s, i))
-            continue;
+    for (long j = 0; j < nc; j++) {
+        uint32_t i = s->gidx[j];
         uint32_t first = gtab_first(s, s->gkey[i], (uint32_t)i, seq_eq, &c);
         uint32_t k = first == i ? (cnt[i] = 1) : ++cnt[first];
         if (k > best_cnt || (k == best_cnt && first < best_first)) {
@@ -350,17 +389,22 @@ static int dup_ngram_chars(q_scratch *s, const char *text, size_t n, size_t *cha
     gram_ctx c = {text, s->tok.v, n};
     size_t idx = 0, ng = nw - n + 1;
     for (size_t i = 0; i < ng; i++)
-        s->gkey[i] = qtab_mix(s->P[i + n] - s->P[i] * s->PW[i + n] * s->IPW[i]);
-    if (gbucket_fill(s, ng))
+        s->gkey[i] = qtab_mix(s->P[i + n] - s->IPW[i] * s->PW[i + n]);
+    long nc = gbucket_fill(s, ng);
+    if (nc < 0)
         return -1;
-    while (idx < ng) {
-        if (!gbucket_shared(s, idx)) {
-            idx++; /* no equal window anywhere */
-        } else if (gtab_first(s, s->gkey[idx], (uint32_t)idx, concat_eq, &c) != idx) {
-            *chars += s->cpp[idx + n] - s->cpp[idx];
-            idx += n;
+    /* windows alone in their bucket are never found: only the others
+     * (in order) are looked up, and those inside a skipped repeat are
+     * not added, as in datatrove */
+    for (long j = 0; j < nc; j++) {
+        uint32_t i = s->gidx[j];
+        if (i < idx)
+            continue;
+        if (gtab_first(s, s->gkey[i], i, concat_eq, &c) != i) {
+            *chars += s->cpp[i + n] - s->cpp[i];
+            idx = i + n;
         } else {
-            idx++;
+            idx = i + 1;
         }
     }
     return 0;
@@ -437,10 +481,9 @@ static void gopher_quality(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_
     size_t nonsym = 0, nonsym_cps = 0, alpha = 0, stop = 0;
     for (size_t k = 0; k < t->n; k++) {
         const q_token *w = &t->v[k];
-        if (w->flags & Q_TOK_NONSYM) {
-            nonsym++;
-            nonsym_cps += w->cps;
-        }
+        size_t ns = (w->flags & Q_TOK_NONSYM) != 0; /* no branch: it mispredicts */
+        nonsym += ns;
+        nonsym_cps += w->cps & (0 - ns);
         alpha += (w->flags & Q_TOK_ALPHA) != 0;
         stop += is_stop_word(L, text + w->off, w->len);
     }
@@ -606,11 +649,9 @@ static int c4(q_scratch *s, const q_lang_cfg *L, sito_doc *d, size_t lines, size
             tk++;
         size_t t0 = tk, nwords = 0, longest = 0, cur = 0, prev_end = SIZE_MAX;
         for (; tk < nt && tv[tk].off < e; tk++) {
-            if (tv[tk].off != prev_end) {
-                nwords++;
-                cur = 0;
-            }
-            cur += tv[tk].cps;
+            size_t starts = tv[tk].off != prev_end; /* a new word; no branch */
+            nwords += starts;
+            cur = (cur & (starts - 1)) + tv[tk].cps;
             if (cur > longest)
                 longest = cur;
             prev_end = (size_t)tv[tk].off + tv[tk].len;
@@ -733,7 +774,7 @@ int q_compute_signals(q_scratch *s, const q_lang_cfg *L, sito_doc *d, const char
     d->text.ptr = text;
     if (q_tokenize(text, n, L->tokenizer, &s->tok) || reserve_words(s, s->tok.n))
         return SITO_ERR_NOMEM;
-    hash_words(s, text);
+    hash_words(s, text, n);
     size_t text_cps = q_cp_count(text, n), kept_words;
     long lines = split_lines(s, text, n);
     if (lines < 0)

@@ -383,6 +383,31 @@ TEST(words_split_punctuation_and_english_clitics)
     CHECK(tokens_are("  \xc2\xa0 Żółć\tgęślą\u2028jaźń ", Q_TOK_GENERIC, "|Żółć|gęślą|jaźń"));
 }
 
+/* Flags and code points of token i of text. */
+static int token_is(const char *text, size_t i, uint32_t len, uint32_t flags)
+{
+    q_tokens t = {0};
+    q_tokenize(text, strlen(text), Q_TOK_GENERIC, &t);
+    int ok = i < t.n && t.v[i].len == len && t.v[i].cps == len && t.v[i].flags == flags;
+    if (!ok)
+        fprintf(stderr, "  token %zu of \"%s\": len %u flags %u\n", i, text,
+                i < t.n ? t.v[i].len : 0, i < t.n ? t.v[i].flags : 0);
+    free(t.v);
+    return ok;
+}
+
+TEST(words_long_ascii_runs_keep_length_and_flags_across_16_byte_chunks)
+{
+    /* 16, 17, 32 and 40 characters, ending at a chunk boundary, after it,
+     * and at the end of the text */
+    CHECK(token_is("abcdefghijklmnop qrst", 0, 16, Q_TOK_WORD | Q_TOK_ALPHA | Q_TOK_NONSYM));
+    CHECK(token_is("x abcdefghijklmnopq,", 1, 17, Q_TOK_WORD | Q_TOK_ALPHA | Q_TOK_NONSYM));
+    CHECK(token_is("0123456789012345678901234567890_", 0, 32, Q_TOK_WORD | Q_TOK_NONSYM));
+    CHECK(token_is("________________________________________ a", 0, 40, Q_TOK_WORD));
+    CHECK(token_is("________________________________z", 0, 33, Q_TOK_WORD | Q_TOK_ALPHA | Q_TOK_NONSYM));
+    CHECK(tokens_are("AZaz09_@[`{/:~ under_score", Q_TOK_GENERIC, "|AZaz09_|@|[|`|{|/|:|~|under_score"));
+}
+
 /* --------------------------------------------------------------- PII */
 
 static int pii_is(const char *in, const char *want, int emails, int ips)
