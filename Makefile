@@ -102,6 +102,11 @@ build-fuzz/fuzz_json: fuzz/fuzz_json.c src/util/json.c src/util/arena.c src/util
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_json.c src/util/json.c src/util/arena.c src/util/utf8.c
 
+# libFuzzer harness for the quality signals, filters and PII: build-fuzz/fuzz_quality
+build-fuzz/fuzz_quality: fuzz/fuzz_quality.c $(LIB_SRC) $(wildcard src/*/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(ARCHFLAGS) $(PKG_CFLAGS) -o $@ fuzz/fuzz_quality.c $(LIB_SRC) $(PKG_LIBS) -lm -lpthread
+
 # Gumbo oracle helper (links libgumbo; never part of libsito)
 GUMBO_LIBS := $(shell pkg-config --libs gumbo 2>/dev/null)
 $(BUILD)/html_oracle: tests/html_oracle.c $(BUILD)/libsito.a
