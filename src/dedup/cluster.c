@@ -18,34 +18,6 @@
 
 /* ------------------------------------------------------- file helpers */
 
-typedef struct {
-    FILE *f;
-    int st;
-} wfile;
-
-static int wfile_open(wfile *w, const char *path)
-{
-    w->st = SITO_OK;
-    if (!(w->f = fopen(path, "wb")))
-        return w->st = SITO_ERR_IO;
-    setvbuf(w->f, NULL, _IOFBF, 1 << 16);
-    return SITO_OK;
-}
-
-static void wfile_put(wfile *w, const uint64_t *rec, int words)
-{
-    if (w->st == SITO_OK && fwrite(rec, 8, (size_t)words, w->f) != (size_t)words)
-        w->st = SITO_ERR_IO;
-}
-
-static int wfile_close(wfile *w)
-{
-    if (w->f && fclose(w->f) != 0 && w->st == SITO_OK)
-        w->st = SITO_ERR_IO;
-    w->f = NULL;
-    return w->st;
-}
-
 /* A sequential reader over one sorted record file, with the current
  * record; seek finds a key's value when keys are asked in order. */
 typedef struct {
@@ -98,15 +70,8 @@ static void sorter_done(dedup_sorter **s, dedup_cluster_info *info)
 
 static int sorter_to_file(dedup_sorter *s, const char *path, int words)
 {
-    wfile w;
     int st = dedup_sorter_finish(s);
-    if (st != SITO_OK || wfile_open(&w, path) != SITO_OK)
-        return st ? st : SITO_ERR_IO;
-    const uint64_t *rec;
-    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
-        wfile_put(&w, rec, words);
-    int wst = wfile_close(&w);
-    return st != SITO_EOF ? st : wst;
+    return st == SITO_OK ? dedup_sorter_drain(s, words, path) : st;
 }
 
 /* ------------------------------------------------- initial labels, nodes */
@@ -129,26 +94,25 @@ static int initial_labels(const char *pairs, const char *labels, size_t mem, con
     if (st == SITO_OK && e.st != SITO_EOF)
         st = e.st;
     cursor_close(&e);
-    wfile w = {0};
+    dedup_file w = {0};
     if (st == SITO_OK && (st = dedup_sorter_finish(adj)) == SITO_OK &&
-        (st = wfile_open(&w, labels)) == SITO_OK) {
+        (st = dedup_file_open(&w, labels)) == SITO_OK) {
         const uint64_t *rec;
         uint64_t out[2];
         int have = 0;
         while ((st = dedup_sorter_next(adj, &rec)) == SITO_OK) {
             if (have && rec[0] == out[0])
                 continue;       /* the group's first neighbour is its smallest */
-            if (have)
-                wfile_put(&w, out, 2);
+            if (have && dedup_file_put(&w, out, 2) != SITO_OK)
+                break;
             out[0] = rec[0];
             out[1] = rec[1] < rec[0] ? rec[1] : rec[0];
             have = 1;
             info->nodes++;
         }
-        if (have)
-            wfile_put(&w, out, 2);
-        int wst = wfile_close(&w);
-        st = st == SITO_EOF ? wst : st;
+        if (st == SITO_EOF && have)
+            dedup_file_put(&w, out, 2);
+        st = dedup_file_close(&w, st == SITO_OK ? w.st : st);
     }
     sorter_done(&adj, info);
     return st;
@@ -220,16 +184,16 @@ static int components_in_memory(const char *pairs, const char *labels, const cha
         st = c.st == SITO_EOF ? SITO_OK : c.st;
     }
     cursor_close(&c);
-    wfile w = {0};
-    if (st == SITO_OK && (st = wfile_open(&w, out)) == SITO_OK) {
+    dedup_file w = {0};
+    if (st == SITO_OK && (st = dedup_file_open(&w, out)) == SITO_OK) {
         for (i = 0; i < f.n; i++)
             f.size[forest_root(&f, (uint32_t)i)]++;
         for (i = 0; i < f.n; i++) {
             uint32_t r = forest_root(&f, (uint32_t)i);
             uint64_t rec[3] = {f.key[i], f.key[r], f.size[r]};
-            wfile_put(&w, rec, 3);
+            dedup_file_put(&w, rec, 3);
         }
-        st = wfile_close(&w);
+        st = dedup_file_close(&w, SITO_OK);
     }
     free(f.key);
     free(f.parent);
@@ -295,12 +259,12 @@ static int propose(ext *x, dedup_sorter *s3, dedup_sorter *prop)
 static int apply(ext *x, dedup_sorter *prop, dedup_sorter *sc, uint64_t *changed)
 {
     cursor l = {0};
-    wfile w = {0};
+    dedup_file w = {0};
     const uint64_t *p = NULL;
     int pst = dedup_sorter_next(prop, &p);
     int st = cursor_open(&l, x->lab, 2);
     if (st == SITO_OK)
-        st = wfile_open(&w, x->next);
+        st = dedup_file_open(&w, x->next);
     for (; st == SITO_OK && l.st == SITO_OK; cursor_next(&l)) {
         uint64_t rec[2] = {l.cur[0], l.cur[1]};
         if (pst == SITO_OK && p[0] < rec[0]) {
@@ -313,17 +277,16 @@ static int apply(ext *x, dedup_sorter *prop, dedup_sorter *sc, uint64_t *changed
         }
         while (pst == SITO_OK && p[0] == rec[0])
             pst = dedup_sorter_next(prop, &p);
-        wfile_put(&w, rec, 2);
         uint64_t back[2] = {rec[1], rec[0]};
-        st = dedup_sorter_add(sc, back);
+        if ((st = dedup_file_put(&w, rec, 2)) == SITO_OK)
+            st = dedup_sorter_add(sc, back);
     }
     if (st == SITO_OK && l.st != SITO_EOF)
         st = l.st;
     if (st == SITO_OK && pst != SITO_EOF)
         st = pst == SITO_OK ? SITO_ERR_FORMAT : pst;
     cursor_close(&l);
-    int wst = wfile_close(&w);
-    st = st ? st : wst;
+    st = dedup_file_close(&w, st);
     return st == SITO_OK ? dedup_sorter_finish(sc) : st;
 }
 
@@ -389,23 +352,22 @@ static int write_components(ext *x, const char *out)
         st = sorter_to_file(g, grouped, 2);
     sorter_done(&g, x->info);
     /* sizes: (label, members) from the grouped file */
-    wfile w = {0};
+    dedup_file w = {0};
     if (st == SITO_OK && (st = cursor_open(&gz, grouped, 2)) == SITO_OK &&
-        (st = wfile_open(&w, sizes)) == SITO_OK) {
+        (st = dedup_file_open(&w, sizes)) == SITO_OK) {
         uint64_t cur[2] = {0, 0};
         for (; gz.st == SITO_OK; cursor_next(&gz)) {
             if (cur[1] && gz.cur[0] != cur[0]) {
-                wfile_put(&w, cur, 2);
+                dedup_file_put(&w, cur, 2);
                 cur[1] = 0;
             }
             cur[0] = gz.cur[0];
             cur[1]++;
         }
         if (cur[1])
-            wfile_put(&w, cur, 2);
-        st = gz.st == SITO_EOF ? wfile_close(&w) : gz.st;
+            dedup_file_put(&w, cur, 2);
+        st = dedup_file_close(&w, gz.st);
     }
-    wfile_close(&w);
     cursor_close(&gz);
     if (st == SITO_OK && (o = dedup_sorter_new(3, x->half, x->tmpdir, &st)) &&
         (st = cursor_open(&gz, grouped, 2)) == SITO_OK && (st = cursor_open(&z, sizes, 2)) == SITO_OK)
@@ -445,22 +407,17 @@ int dedup_components(const char *pairs_path, size_t mem_limit, const char *tmpdi
 {
     memset(info, 0, sizeof *info);
     ext x = {.pairs = pairs_path, .tmpdir = tmpdir, .half = mem_limit / 2, .info = info};
-    char tmp[4300];
     snprintf(x.lab, sizeof x.lab, "%s/cc-labels.bin", tmpdir);
     snprintf(x.next, sizeof x.next, "%s/cc-labels.next", tmpdir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
     int st = initial_labels(pairs_path, x.lab, mem_limit, tmpdir, info);
     int fits = info->nodes <= UINT32_MAX && info->nodes <= mem_limit / DEDUP_CLUSTER_NODE_BYTES;
     info->external = mode == CLUSTER_EXTERNAL || (mode == CLUSTER_AUTO && !fits) ||
                      info->nodes > UINT32_MAX;
     if (st == SITO_OK)
-        st = info->external ? components_on_disk(&x, tmp)
-                            : components_in_memory(pairs_path, x.lab, tmp, info);
+        /* out_path is written through dedup_file: whole or not at all */
+        st = info->external ? components_on_disk(&x, out_path)
+                            : components_in_memory(pairs_path, x.lab, out_path, info);
     remove(x.lab);
     remove(x.next);
-    if (st == SITO_OK && rename(tmp, out_path) != 0)
-        st = SITO_ERR_IO;
-    if (st != SITO_OK)
-        remove(tmp);
     return st;
 }

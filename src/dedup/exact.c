@@ -71,7 +71,7 @@ static int exact_hash_task(sito_dedup_job *j, int shard, sito_stats *stats, char
     }
     st = job_walk_shard(j, shard, stats, hash_doc, &c, err, errlen);
     if (st == SITO_OK && (st = dedup_sorter_finish(c.sorter)) == SITO_OK)
-        st = job_drain_sorter(c.sorter, 3, path);
+        st = dedup_sorter_drain(c.sorter, 3, path);
     if (st == SITO_OK) {
         st = job_ids_commit(c.ids);
         c.ids = NULL;

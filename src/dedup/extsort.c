@@ -90,6 +90,51 @@ int dedup_write_records(const char *path, const uint64_t *recs, size_t n, int wo
     return SITO_OK;
 }
 
+int dedup_file_open(dedup_file *w, const char *path)
+{
+    snprintf(w->path, sizeof w->path, "%s", path);
+    snprintf(w->tmp, sizeof w->tmp, "%s.tmp", path);
+    w->st = SITO_OK;
+    if (!(w->f = fopen(w->tmp, "wb")))
+        return w->st = SITO_ERR_IO;
+    setvbuf(w->f, NULL, _IOFBF, 1 << 16);
+    return SITO_OK;
+}
+
+int dedup_file_put(dedup_file *w, const uint64_t *rec, int words)
+{
+    if (w->st == SITO_OK && fwrite(rec, 8, (size_t)words, w->f) != (size_t)words)
+        w->st = SITO_ERR_IO;
+    return w->st;
+}
+
+int dedup_file_close(dedup_file *w, int st)
+{
+    int ok = st == SITO_OK || st == SITO_EOF;
+    if (!w->f)
+        return ok ? SITO_ERR_IO : st;
+    if (fclose(w->f) != 0 && w->st == SITO_OK)
+        w->st = SITO_ERR_IO;
+    w->f = NULL;
+    if (ok && w->st == SITO_OK && rename(w->tmp, w->path) == 0)
+        return SITO_OK;
+    remove(w->tmp);
+    return !ok ? st : w->st != SITO_OK ? w->st : SITO_ERR_IO;
+}
+
+int dedup_sorter_drain(dedup_sorter *s, int words, const char *path)
+{
+    dedup_file w;
+    int st = dedup_file_open(&w, path);
+    if (st != SITO_OK)
+        return st;
+    const uint64_t *rec;
+    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
+        if ((st = dedup_file_put(&w, rec, words)) != SITO_OK)
+            break;
+    return dedup_file_close(&w, st);
+}
+
 int dedup_read_records(const char *path, int words, uint64_t **recs, size_t *n)
 {
     *recs = NULL;

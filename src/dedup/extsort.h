@@ -11,6 +11,8 @@
 
 #include "sito.h"
 
+#include <stdio.h>
+
 #define DEDUP_MAX_WORDS 4
 
 /* Sorts n records of `words` words in place (no allocation). */
@@ -55,6 +57,29 @@ void dedup_merge_close(dedup_merge *m);
 /* Writes n records to path via path.tmp and a rename.  SITO_OK or
  * SITO_ERR_IO. */
 int dedup_write_records(const char *path, const uint64_t *recs, size_t n, int words);
+
+/* A record file written record by record under <path>.tmp and renamed to
+ * <path> by dedup_file_close when all went well, so a killed task leaves
+ * no final-named file.  A write error is kept: later puts do nothing and
+ * close reports it. */
+typedef struct dedup_file {
+    FILE *f;
+    int st;
+    char path[4200], tmp[4300];
+} dedup_file;
+/* SITO_OK, or SITO_ERR_IO when the file cannot be created. */
+int dedup_file_open(dedup_file *w, const char *path);
+/* Writes one record of `words` words.  SITO_OK, or the kept error. */
+int dedup_file_put(dedup_file *w, const uint64_t *rec, int words);
+/* Closes: renames into place when st (the caller's status: SITO_OK, or
+ * SITO_EOF when its input ran out) and every write and the close succeeded,
+ * else removes the temporary file.  Returns SITO_OK or the first error.
+ * Closing a file that was never opened or is closed already keeps the
+ * caller's error. */
+int dedup_file_close(dedup_file *w, int st);
+
+/* Drains a finished sorter into a record file through dedup_file. */
+int dedup_sorter_drain(dedup_sorter *s, int words, const char *path);
 
 /* Reads a whole record file into a malloc'ed array (*n records).  A missing
  * file is SITO_ERR_IO; a partial record SITO_ERR_FORMAT. */

@@ -75,47 +75,6 @@ dedup_merge *job_merge_shards(const sito_dedup_job *j, const char *dir, int word
     return m;
 }
 
-int job_file_open(job_file *jf, const char *path)
-{
-    snprintf(jf->path, sizeof jf->path, "%s", path);
-    snprintf(jf->tmp, sizeof jf->tmp, "%s.tmp", path);
-    jf->f = fopen(jf->tmp, "wb");
-    if (!jf->f)
-        return SITO_ERR_IO;
-    setvbuf(jf->f, NULL, _IOFBF, 1 << 16);
-    return SITO_OK;
-}
-
-int job_file_put(job_file *jf, const uint64_t *rec, int words)
-{
-    return fwrite(rec, (size_t)words * 8, 1, jf->f) == 1 ? SITO_OK : SITO_ERR_IO;
-}
-
-int job_file_close(job_file *jf, int st)
-{
-    if (!jf->f)
-        return st == SITO_OK || st == SITO_EOF ? SITO_ERR_IO : st;
-    int closed = fclose(jf->f) == 0;
-    jf->f = NULL;
-    if ((st == SITO_OK || st == SITO_EOF) && closed && rename(jf->tmp, jf->path) == 0)
-        return SITO_OK;
-    remove(jf->tmp);
-    return st == SITO_OK || st == SITO_EOF ? SITO_ERR_IO : st;
-}
-
-int job_drain_sorter(dedup_sorter *s, int words, const char *path)
-{
-    job_file f;
-    int st = job_file_open(&f, path);
-    if (st != SITO_OK)
-        return st;
-    const uint64_t *rec;
-    while ((st = dedup_sorter_next(s, &rec)) == SITO_OK)
-        if ((st = job_file_put(&f, rec, words)) != SITO_OK)
-            break;
-    return job_file_close(&f, st);
-}
-
 int job_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 {
     if (err && errlen) {

@@ -41,24 +41,6 @@ int job_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 dedup_merge *job_merge_shards(const sito_dedup_job *j, const char *dir, int words,
                               size_t buf_bytes, int *status);
 
-/* A file written under <path>.tmp and renamed to <path> by job_file_close
- * when the work succeeded, so a killed task leaves no final-named file. */
-typedef struct job_file {
-    FILE *f;
-    char path[4200], tmp[4300];
-} job_file;
-/* SITO_OK, or SITO_ERR_IO when the file cannot be created. */
-int job_file_open(job_file *jf, const char *path);
-/* Writes one record of `words` 64-bit words.  SITO_OK or SITO_ERR_IO. */
-int job_file_put(job_file *jf, const uint64_t *rec, int words);
-/* Closes: renames into place when st is SITO_OK or SITO_EOF (the input ran
- * out) and the close succeeded, else removes the temporary file.  Returns
- * SITO_OK or the error. */
-int job_file_close(job_file *jf, int st);
-
-/* Drains a finished sorter into a record file through job_file. */
-int job_drain_sorter(dedup_sorter *s, int words, const char *path);
-
 /* One document of a shard, as the per-shard steps see it. */
 typedef struct job_doc {
     uint32_t line;          /* line index in the shard */

@@ -109,8 +109,8 @@ static int lhash_doc(void *ctx, job_doc *d)
 /* Drains a sorter into path, dropping repeated records. */
 static int drain_distinct(dedup_sorter *s, const char *path)
 {
-    job_file f;
-    int st = job_file_open(&f, path);
+    dedup_file f;
+    int st = dedup_file_open(&f, path);
     if (st != SITO_OK)
         return st;
     const uint64_t *rec;
@@ -121,10 +121,10 @@ static int drain_distinct(dedup_sorter *s, const char *path)
             continue;
         memcpy(last, rec, 16);
         have = 1;
-        if ((st = job_file_put(&f, rec, 2)) != SITO_OK)
+        if ((st = dedup_file_put(&f, rec, 2)) != SITO_OK)
             break;
     }
-    return job_file_close(&f, st);
+    return dedup_file_close(&f, st);
 }
 
 static int lhash_task(sito_dedup_job *j, int shard, sito_stats *stats, char *err, size_t errlen)
@@ -172,8 +172,8 @@ static int count_task(sito_dedup_job *j, int part, char *err, size_t errlen)
     snprintf(hashes, sizeof hashes, "lines/hash/%03d", part);
     int st;
     dedup_merge *m = job_merge_shards(j, hashes, 2, j->o.mem_limit / ((size_t)j->n + 1), &st);
-    job_file f = {0};
-    if (m && (st = job_file_open(&f, out)) == SITO_OK) {
+    dedup_file f = {0};
+    if (m && (st = dedup_file_open(&f, out)) == SITO_OK) {
         uint64_t line = 0, host = 0, hosts = 0;
         int have = 0;
         const uint64_t *rec;
@@ -183,7 +183,7 @@ static int count_task(sito_dedup_job *j, int part, char *err, size_t errlen)
                 break;
             if (st == SITO_EOF || !have || rec[0] != line) {
                 if (have && hosts > (uint64_t)j->o.line_max_hosts &&
-                    job_file_put(&f, &line, 1) != SITO_OK) {
+                    dedup_file_put(&f, &line, 1) != SITO_OK) {
                     st = SITO_ERR_IO;
                     break;
                 }
@@ -198,7 +198,7 @@ static int count_task(sito_dedup_job *j, int part, char *err, size_t errlen)
                 hosts++;
             }
         }
-        st = job_file_close(&f, st);
+        st = dedup_file_close(&f, st);
     }
     dedup_merge_close(m);
     return st == SITO_OK ? SITO_OK

@@ -109,7 +109,7 @@ static int signatures_task(sito_dedup_job *j, int shard, sito_stats *stats, char
     for (int b = 0; b < nb && st == SITO_OK; b++) {
         job_path(j, path, sizeof path, "minhash/sig/%03d/%d.bin", b, shard);
         if ((st = dedup_sorter_finish(c.bands[b])) == SITO_OK)
-            st = job_drain_sorter(c.bands[b], 2, path);
+            st = dedup_sorter_drain(c.bands[b], 2, path);
         runs[C_RUNS] += (uint64_t)dedup_sorter_runs(c.bands[b]);
         dedup_sorter_free(c.bands[b]);   /* free each band's buffer early */
         c.bands[b] = NULL;
@@ -157,15 +157,15 @@ static int buckets_task(sito_dedup_job *j, int band, char *err, size_t errlen)
     snprintf(sigs, sizeof sigs, "minhash/sig/%03d", band);
     int st;
     dedup_merge *m = job_merge_shards(j, sigs, 2, j->o.mem_limit / ((size_t)j->n + 1), &st);
-    job_file f = {0};
-    if (m && (st = job_file_open(&f, out)) == SITO_OK) {
+    dedup_file f = {0};
+    if (m && (st = dedup_file_open(&f, out)) == SITO_OK) {
         uint64_t key = 0, first = 0;
         int have = 0;
         const uint64_t *rec;
         while ((st = dedup_merge_next(m, &rec, NULL)) == SITO_OK) {
             if (have && rec[0] == key) {
                 uint64_t pair[2] = {first, rec[1]};   /* first < rec[1]: sorted */
-                if ((st = job_file_put(&f, pair, 2)) != SITO_OK)
+                if ((st = dedup_file_put(&f, pair, 2)) != SITO_OK)
                     break;
                 continue;
             }
@@ -173,7 +173,7 @@ static int buckets_task(sito_dedup_job *j, int band, char *err, size_t errlen)
             first = rec[1];
             have = 1;
         }
-        st = job_file_close(&f, st);
+        st = dedup_file_close(&f, st);
     }
     dedup_merge_close(m);
     return st == SITO_OK ? SITO_OK
