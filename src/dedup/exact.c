@@ -86,43 +86,7 @@ static int exact_hash_task(sito_dedup_job *j, int shard, sito_stats *stats, char
 
 /* ------------------------------------------------------ S1: group */
 
-/* Writes the sorted (key, kept key, group size) drops as one file per
- * shard, every shard getting a file. */
-static int split_by_shard(const sito_dedup_job *j, dedup_sorter *s, const char *what, int words)
-{
-    FILE *f = NULL;
-    int cur = -1, st;
-    char path[4200], tmp[4300];
-    const uint64_t *rec;
-    for (;;) {
-        st = dedup_sorter_next(s, &rec);
-        if (st != SITO_OK && st != SITO_EOF)
-            break;
-        int shard = st == SITO_OK ? KEY_SHARD(rec[0]) : j->n;
-        while (cur < shard) {   /* close cur, open the next ones */
-            if (f) {
-                if (fclose(f) != 0 || rename(tmp, path) != 0)
-                    return SITO_ERR_IO;
-                f = NULL;
-            }
-            if (++cur >= j->n)
-                break;
-            job_path(j, path, sizeof path, "%s/%d.bin", what, cur);
-            snprintf(tmp, sizeof tmp, "%s.tmp", path);
-            if (!(f = fopen(tmp, "wb")))
-                return SITO_ERR_IO;
-        }
-        if (st == SITO_EOF)
-            return SITO_OK;
-        if (fwrite(rec, (size_t)words * 8, 1, f) != 1) {
-            fclose(f);
-            return SITO_ERR_IO;
-        }
-    }
-    if (f)
-        fclose(f);
-    return st;
-}
+static int sorter_next(void *s, const uint64_t **rec) { return dedup_sorter_next(s, rec); }
 
 static int exact_group_task(sito_dedup_job *j, char *err, size_t errlen)
 {
@@ -151,7 +115,7 @@ static int exact_group_task(sito_dedup_job *j, char *err, size_t errlen)
             have = 1;
         }
         if (st == SITO_EOF && (st = dedup_sorter_finish(drops)) == SITO_OK)
-            st = split_by_shard(j, drops, "exact/drop", 2);
+            st = job_split_by_shard(j, "exact/drop", 2, sorter_next, drops);
     }
     dedup_sorter_free(drops);
     dedup_merge_close(m);

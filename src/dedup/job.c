@@ -75,6 +75,28 @@ dedup_merge *job_merge_shards(const sito_dedup_job *j, const char *dir, int word
     return m;
 }
 
+int job_split_by_shard(const sito_dedup_job *j, const char *dir, int words, job_next_fn next,
+                       void *src)
+{
+    const uint64_t *rec = NULL;
+    int rst = next(src, &rec), st = SITO_OK;
+    for (int s = 0; s < j->n && st == SITO_OK; s++) {
+        char path[4200];
+        dedup_file f;
+        job_path(j, path, sizeof path, "%s/%d.bin", dir, s);
+        if ((st = dedup_file_open(&f, path)) != SITO_OK)
+            break;
+        for (; rst == SITO_OK && KEY_SHARD(rec[0]) == s; rst = next(src, &rec))
+            dedup_file_put(&f, rec, words);
+        /* a record of an earlier shard means the source was not sorted */
+        int bad = rst == SITO_OK && KEY_SHARD(rec[0]) < s;
+        st = dedup_file_close(&f, bad ? SITO_ERR_FORMAT : rst == SITO_EOF ? SITO_OK : rst);
+    }
+    if (st == SITO_OK && rst != SITO_EOF)
+        st = rst == SITO_OK ? SITO_ERR_FORMAT : rst;
+    return st;
+}
+
 int job_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 {
     if (err && errlen) {

@@ -41,6 +41,14 @@ int job_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 dedup_merge *job_merge_shards(const sito_dedup_job *j, const char *dir, int words,
                               size_t buf_bytes, int *status);
 
+/* The next record of a sorted source: SITO_OK, SITO_EOF or an error. */
+typedef int (*job_next_fn)(void *src, const uint64_t **rec);
+/* Splits records sorted by word 0, a document key (shard << 32 | line), into
+ * work/<dir>/<shard>.bin, one file per shard, empty ones too, each written
+ * through dedup_file.  A key of no shard is SITO_ERR_FORMAT. */
+int job_split_by_shard(const sito_dedup_job *j, const char *dir, int words, job_next_fn next,
+                       void *src);
+
 /* One document of a shard, as the per-shard steps see it. */
 typedef struct job_doc {
     uint32_t line;          /* line index in the shard */

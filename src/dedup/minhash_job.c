@@ -202,6 +202,8 @@ static int open_pair_files(sito_dedup_job *j, dedup_sorter *pairs, char *err, si
     return SITO_OK;
 }
 
+static int merge_next(void *m, const uint64_t **rec) { return dedup_merge_next(m, rec, NULL); }
+
 /* Splits the components file (key, kept key, size), sorted by key, into
  * work/minhash/cluster/<shard>.bin, one per shard (empty ones too). */
 static int split_clusters(sito_dedup_job *j, const char *all)
@@ -209,28 +211,8 @@ static int split_clusters(sito_dedup_job *j, const char *all)
     const char *paths[1] = {all};
     int st;
     dedup_merge *m = dedup_merge_open(3, paths, 1, 0, &st);
-    const uint64_t *rec = NULL;
-    int rst = m ? dedup_merge_next(m, &rec, NULL) : st;
-    for (int s = 0; s < j->n && st == SITO_OK; s++) {
-        char path[4200], tmp[4300];
-        job_path(j, path, sizeof path, "minhash/cluster/%d.bin", s);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        FILE *out = fopen(tmp, "wb");
-        if (!out) {
-            st = SITO_ERR_IO;
-            break;
-        }
-        setvbuf(out, NULL, _IOFBF, 1 << 16);
-        for (; rst == SITO_OK && KEY_SHARD(rec[0]) == s; rst = dedup_merge_next(m, &rec, NULL))
-            if (fwrite(rec, 24, 1, out) != 1)
-                st = SITO_ERR_IO;
-        if (fclose(out) != 0 || st != SITO_OK || rename(tmp, path) != 0) {
-            remove(tmp);
-            st = SITO_ERR_IO;
-        }
-    }
-    if (st == SITO_OK && rst != SITO_EOF)
-        st = rst == SITO_OK ? SITO_ERR_FORMAT : rst;
+    if (m)
+        st = job_split_by_shard(j, "minhash/cluster", 3, merge_next, m);
     dedup_merge_close(m);
     return st;
 }
