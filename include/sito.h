@@ -262,6 +262,10 @@ void sito_stats_merge(sito_stats *dst, const sito_stats *src);
 /* Writes s as one JSON object (pretty, newline-terminated).  SITO_OK or
  * SITO_ERR_IO. */
 int sito_stats_write_json(const sito_stats *s, FILE *f);
+/* Writes s as JSON to path whole or not at all: through a temporary file
+ * (path.tmp.PID) renamed into place; with durable, flushed to disk
+ * (fsync) before the rename.  SITO_OK or SITO_ERR_IO (errno set). */
+int sito_stats_save_json(const sito_stats *s, const char *path, int durable);
 /* Reads back what sito_stats_write_json wrote.  SITO_OK, SITO_ERR_IO or
  * SITO_ERR_FORMAT. */
 int sito_stats_read_json(sito_stats *s, const char *path);

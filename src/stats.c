@@ -6,7 +6,10 @@
  */
 #include "sito.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void sito_stats_count_filter(sito_stats *s, const char *name)
 {
@@ -118,4 +121,26 @@ int sito_stats_write_json(const sito_stats *s, FILE *f)
     }
     fprintf(f, "  \"seconds_total\": %.6f\n}\n", s->seconds_total);
     return ferror(f) ? SITO_ERR_IO : SITO_OK;
+}
+
+int sito_stats_save_json(const sito_stats *s, const char *path, int durable)
+{
+    char tmp[4200];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return SITO_ERR_IO;
+    }
+    FILE *f = fopen(tmp, "w");
+    int bad = !f || sito_stats_write_json(s, f) != SITO_OK;
+    if (f && durable)
+        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    if (f)
+        bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+        return SITO_ERR_IO;
+    }
+    return SITO_OK;
 }

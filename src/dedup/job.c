@@ -701,17 +701,10 @@ int sito_dedup_run_local(sito_dedup_job *j, int threads, sito_stats *stats, char
     }
     if (sito_dedup_job_stats(j, stats) != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot read the task counters in %s/stats", j->work);
-    char path[2200], tmp[2300];
+    char path[2200];
     snprintf(path, sizeof path, "%s/stats.json", j->outdir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int st = f ? sito_stats_write_json(stats, f) : SITO_ERR_IO;
-    if (f && fclose(f) != 0)
-        st = SITO_ERR_IO;
-    if (st != SITO_OK || rename(tmp, path) != 0) {
-        remove(tmp);
+    if (sito_stats_save_json(stats, path, 0) != SITO_OK)
         return job_fail(err, errlen, SITO_ERR_IO, "cannot write %s", path);
-    }
     return SITO_OK;
 }
 

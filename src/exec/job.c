@@ -568,7 +568,7 @@ int sito_job_save(sito_job *j, char *err, size_t errlen)
 
 int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t errlen)
 {
-    char path[PATH_MAX], tmp[PATH_MAX + 32];
+    char path[PATH_MAX];
     memset(out, 0, sizeof *out);
     for (int s = 0; s < j->n_steps; s++) {
         int command = j->steps[s].kind != SITO_STEP_RUN;
@@ -586,14 +586,8 @@ int sito_job_merge_stats(const sito_job *j, sito_stats *out, char *err, size_t e
         }
     }
     snprintf(path, sizeof path, "%s/stats.json", j->dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int bad = !f || sito_stats_write_json(out, f) != SITO_OK;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path)) {
+    if (sito_stats_save_json(out, path, 0) != SITO_OK) {
         ERR("cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
         return SITO_ERR_IO;
     }
     return SITO_OK;

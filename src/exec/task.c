@@ -179,18 +179,10 @@ static int run_command(const sito_job *j, int step, int task, const sito_task_ct
 static int write_stats(const sito_job *j, int step, int task, const sito_stats *s, char *err,
                        size_t errlen)
 {
-    char path[PATH_MAX], tmp[PATH_MAX + 32];
+    char path[PATH_MAX];
     sito_job_task_path(j, step, task, "stats", path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int bad = !f || sito_stats_write_json(s, f) != SITO_OK;
-    if (f)
-        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path)) {
+    if (sito_stats_save_json(s, path, 1) != SITO_OK) {
         ERR("cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
         return SITO_ERR_IO;
     }
     return SITO_OK;

@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include <stdlib.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,6 +119,29 @@ TEST(stats_named_counters_add_up_and_survive_the_json_round_trip)
     CHECK(r.n_counters == 2);
     CHECK(!strcmp(r.counters[0].name, "minhash_cluster_external") && r.counters[0].value == 1);
     CHECK(!strcmp(r.counters[1].name, "minhash_sort_runs_spilled") && r.counters[1].value == 42);
+}
+
+TEST(stats_save_json_replaces_the_file_whole_and_leaves_no_temporary)
+{
+    char dir[256], path[300], missing[320];
+    CHECK(temp_dir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/stats.json", dir);
+    sito_stats a, r;
+    memset(&a, 0, sizeof a);
+    a.docs_kept = 7;
+    CHECK_EQ_INT(sito_stats_save_json(&a, path, 1), SITO_OK);
+    a.docs_kept = 9;
+    CHECK_EQ_INT(sito_stats_save_json(&a, path, 0), SITO_OK);
+    CHECK(sito_stats_read_json(&r, path) == SITO_OK && r.docs_kept == 9);
+    DIR *d = opendir(dir);
+    int files = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        files += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    CHECK_EQ_INT(files, 1);   /* stats.json alone: no .tmp.PID left */
+    snprintf(missing, sizeof missing, "%s/no/such/dir/stats.json", dir);
+    CHECK_EQ_INT(sito_stats_save_json(&a, missing, 0), SITO_ERR_IO);
 }
 
 TEST(stats_read_json_reports_a_file_that_is_not_stats)
